@@ -1,0 +1,101 @@
+"""One report file to a structured, segmented `Report`: read, structure, segment."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from .read import read_document
+from .segment import split_sentences
+from .structure import Structure, structure
+from .types import Document, Report, Sentence, UnitKind
+
+_UNIT_OF_BLOCK: dict[str, UnitKind] = {
+    "heading": "heading",
+    "bullet": "bullet",
+    "caption": "caption",
+    "paragraph": "sentence",
+}
+BLOCK_SEPARATOR = "\n\n"
+
+
+def report_id_for(path: str | Path) -> str:
+    """A stable, readable report id: the file name without extension, as a slug."""
+    stem = Path(path).stem.lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "report"
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_report(path: str | Path) -> Report:
+    """Read one report (PDF or text) into metadata, sections, grades and sentences.
+
+    Raises a `PeelError` subclass with a message saying what was wrong with the file.
+    """
+    doc = read_document(path)
+    return build_report(doc, report_id=report_id_for(path), sha256=file_sha256(path))
+
+
+def build_report(doc: Document, report_id: str, sha256: str = "") -> Report:
+    """Structure and segment a document that a reader has produced."""
+    info = structure(doc)
+    text, sentences = _segment(doc, info, report_id)
+    return Report(
+        report_id=report_id,
+        path=doc.path,
+        sha256=sha256,
+        format=doc.format,
+        force=info.force,
+        programme=info.programme,
+        year=info.year,
+        published=info.published,
+        pages=doc.pages,
+        text=text,
+        overall_grade=info.overall_grade,
+        grades=info.grades,
+        sections=info.sections,
+        sentences=tuple(sentences),
+        footnotes=doc.footnotes,
+        tables=doc.tables,
+    )
+
+
+def _segment(doc: Document, info: Structure, report_id: str) -> tuple[str, list[Sentence]]:
+    """The cleaned text (blocks joined by blank lines) and its sentences with offsets."""
+    kept = [i for i, b in enumerate(doc.blocks) if i not in info.skip and b.kind in _UNIT_OF_BLOCK]
+    paragraphs = [doc.blocks[i].text for i in kept if doc.blocks[i].kind == "paragraph"]
+    para_spans = iter(split_sentences(paragraphs))
+    parts: list[str] = []
+    sentences: list[Sentence] = []
+    offset = 0
+    for i in kept:
+        block = doc.blocks[i]
+        spans = next(para_spans) if block.kind == "paragraph" else [(0, len(block.text))]
+        section_index = info.block_section[i]
+        section = info.sections[section_index] if section_index >= 0 else None
+        for start, end in spans:
+            index = len(sentences)
+            sentences.append(
+                Sentence(
+                    sentence_id=f"{report_id}-{index:04d}",
+                    report_id=report_id,
+                    index=index,
+                    text=block.text[start:end],
+                    start=offset + start,
+                    end=offset + end,
+                    page=block.page,
+                    section=" > ".join(section.path) if section else "",
+                    section_kind=section.kind if section else "other",
+                    unit=_UNIT_OF_BLOCK[block.kind],
+                )
+            )
+        parts.append(block.text)
+        offset += len(block.text) + len(BLOCK_SEPARATOR)
+    return BLOCK_SEPARATOR.join(parts), sentences

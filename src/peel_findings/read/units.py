@@ -1,0 +1,125 @@
+"""Rules both readers share: what a line is (bullet, caption, footnote body, ...) and text clean-up."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+
+from ..types import Block
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPER_TO_ASCII = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+
+# A footnote marker glued to the end of a word or punctuation: "judgment¹", "report:²".
+MARKER_RE = re.compile(rf"(?<=[^\s{SUPERSCRIPT_DIGITS}])[{SUPERSCRIPT_DIGITS}]+")
+FOOTNOTE_BODY_RE = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)\s*(\S.*)$")
+BULLET_RE = re.compile(r"^\s*(?:[-–•●▪◦·*]|\d{1,2}[.)]|\(?[a-z]\))\s+(?=\S)")
+NUMBERED_RE = re.compile(r"^\s*\d{1,2}[.)]\s+")
+CAPTION_RE = re.compile(r"^(?:Figure|Table|Chart|Graph|Source)\b\s*\d*\s*[:.–-]?", re.IGNORECASE)
+CONTENTS_LINE_RE = re.compile(r"^.{3,}?(?:\.{3,}|…+|\t)\s*\d{1,3}\s*$")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_HEADING_END_STOPWORDS = frozenset(
+    "a an and are as at be by for from in is it its of on or that the their to was were which with".split()
+)
+GRADE_WORDS = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
+GRADE_LINE_RE = re.compile(
+    r"^(outstanding|good|adequate|requires improvement|inadequate)\s*$", re.IGNORECASE
+)
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of spaces (including no-break and thin spaces) and strip the ends.
+
+    Idempotent: ``normalise_space(normalise_space(t)) == normalise_space(t)``.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def remove_markers(text: str) -> tuple[str, tuple[str, ...]]:
+    """Remove footnote markers (superscript digits after a word); return the text and the markers."""
+    found = tuple(m.translate(_SUPER_TO_ASCII) for m in MARKER_RE.findall(text))
+    return (MARKER_RE.sub("", text), found) if found else (text, ())
+
+
+def footnote_body(line: str) -> tuple[str, str] | None:
+    """("1", "Outstanding, Good, ...") for a footnote body line such as "¹ Outstanding, Good, ..."."""
+    match = FOOTNOTE_BODY_RE.match(line.strip())
+    if not match:
+        return None
+    return match.group(1).translate(_SUPER_TO_ASCII), match.group(2).strip()
+
+
+def strip_bullet(line: str) -> str | None:
+    """The item text without its bullet glyph, or None when the line is not a list item.
+
+    Numbered items keep their number ("1. How effective ..."), as the labelling guide reads them.
+    """
+    match = BULLET_RE.match(line)
+    if not match:
+        return None
+    if NUMBERED_RE.match(line):
+        return line.strip()
+    return line[match.end():].strip()
+
+
+def is_caption(line: str) -> bool:
+    """A figure/table caption or a "Source: ..." line."""
+    return bool(CAPTION_RE.match(line.strip())) and (
+        line.strip().lower().startswith("source") or bool(re.match(r"^\w+\s+\d", line.strip()))
+    )
+
+
+def is_contents_line(line: str) -> bool:
+    """A table-of-contents entry: text, then dot leaders or a tab, then a page number."""
+    return bool(CONTENTS_LINE_RE.match(line))
+
+
+def looks_like_heading(text: str) -> bool:
+    """Shape of a heading in plain text: one short line that does not end like prose."""
+    text = text.strip()
+    if not text or len(text) > 200 or not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if text[-1] in ".,;:" or text.endswith(("”", '"')):
+        return False
+    if re.search(r"[.!?]\s+[A-Z]", text):
+        return False  # more than one sentence
+    words = text.split()
+    if len(words) > 30:
+        return False
+    last = words[-1].strip("?!").lower()
+    return last not in _HEADING_END_STOPWORDS
+
+
+def is_grade_line(text: str) -> bool:
+    """A line that is only a grade: "Good", "Requires improvement", ..."""
+    return bool(GRADE_LINE_RE.match(text.strip()))
+
+
+def merge_continuations(blocks: list[Block]) -> list[Block]:
+    """Rejoin paragraphs split by a page or column break.
+
+    A paragraph that stops without final punctuation, followed (past any captions)
+    by a paragraph that starts in lower case, is one paragraph cut in two.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "paragraph" and block.text[:1].islower():
+            j = len(out) - 1
+            while j >= 0 and out[j].kind == "caption":
+                j -= 1
+            if j >= 0 and out[j].kind == "paragraph" and out[j].text[-1:] not in _FINAL_PUNCTUATION:
+                out[j] = replace(out[j], text=_join_fragments(out[j].text, block.text))
+                continue
+        out.append(block)
+    return out
+
+
+_FINAL_PUNCTUATION = frozenset(".?!:;…\"”’)")
+
+
+def _join_fragments(left: str, right: str) -> str:
+    if left.endswith("-") and left[-2:-1].isalpha():
+        return left + right
+    return left + " " + right

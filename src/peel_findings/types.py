@@ -1,0 +1,129 @@
+"""Plain frozen dataclasses passed between the stages, and the fixed label sets.
+
+Nothing here imports a third-party library: readers turn pdfplumber objects into
+these types, the segmenter turns spaCy docs into these types, and everything
+downstream sees only these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "bullet", "caption", "table", "contents"]
+SectionKind = Literal[
+    "summary", "area_for_improvement", "cause_of_concern", "recommendation", "body", "other"
+]
+UnitKind = Literal["heading", "sentence", "bullet", "caption"]
+
+SECTION_KINDS: tuple[str, ...] = (
+    "summary",
+    "area_for_improvement",
+    "cause_of_concern",
+    "recommendation",
+    "body",
+    "other",
+)
+POLARITIES: tuple[str, ...] = ("positive", "negative", "mixed", "neutral")
+GRADES: tuple[str, ...] = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
+CORE_THEMES: tuple[str, ...] = ("allocation", "supervision", "victim_code", "mash", "ocg_mapping")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One layout unit of a report: a heading, paragraph, list item, caption or table.
+
+    `text` is already clean: no running headers, page numbers or footnote markers,
+    line-end hyphens resolved, lines of one paragraph joined with single spaces.
+    """
+
+    text: str
+    kind: BlockKind
+    page: int | None = None  # 1-based page number (PDF); None for plain text
+    font_size: float | None = None  # dominant font size in points (PDF)
+    bold: bool = False
+    heading_level: int | None = None  # set by the reader when layout gives it (1 = largest)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote body, kept apart from the prose it annotates."""
+
+    number: str
+    text: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows of cell texts (kept apart from the prose)."""
+
+    rows: tuple[tuple[str, ...], ...]
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a format reader returns: the report's content in reading order."""
+
+    path: str
+    format: Literal["pdf", "text"]
+    pages: int
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...] = ()
+    tables: tuple[Table, ...] = ()
+    title: str | None = None  # from document metadata, when present
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and what it governs."""
+
+    heading: str
+    path: tuple[str, ...]  # heading texts from the top level down to this one
+    level: int
+    kind: SectionKind
+    page: int | None = None
+    grade: str | None = None  # a grade stated under this heading, lower case
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or heading, list item, caption) with where it came from.
+
+    `start`/`end` are character offsets into `Report.text`, so
+    ``report.text[s.start:s.end] == s.text`` always holds.
+    """
+
+    sentence_id: str
+    report_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    page: int | None
+    section: str  # heading path joined by " > "
+    section_kind: SectionKind
+    unit: UnitKind
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report read, structured and segmented."""
+
+    report_id: str
+    path: str
+    sha256: str
+    format: Literal["pdf", "text"]
+    force: str | None
+    programme: str | None
+    year: str | None  # inspection year as the title states it: "2015", "2021/22"
+    published: str | None  # publication month and year, e.g. "February 2016"
+    pages: int
+    text: str  # the cleaned text the sentence offsets point into
+    overall_grade: str | None
+    grades: dict[str, str] = field(default_factory=dict)  # question heading -> grade
+    sections: tuple[Section, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    tables: tuple[Table, ...] = ()
