@@ -84,7 +84,11 @@ def structure(doc: Document) -> Structure:
     grades: dict[str, str] = {}
     overall: str | None = None
     current = -1
-    seen_top = False
+    # Headings before the first top-level one are the cover page; a document without
+    # top-level headings (a web page, a non-PEEL report) has no cover to skip.
+    seen_top = not any(
+        b.kind == "heading" and _TOP_LEVEL_RE.match(b.text) for i, b in enumerate(blocks) if i not in skip
+    )
     for i, block in enumerate(blocks):
         if i in skip:
             block_section.append(current)

@@ -14,7 +14,10 @@ _SUPER_TO_ASCII = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 # A footnote marker glued to the end of a word or punctuation: "judgment¹", "report:²".
 MARKER_RE = re.compile(rf"(?<=[^\s{SUPERSCRIPT_DIGITS}])[{SUPERSCRIPT_DIGITS}]+")
 FOOTNOTE_BODY_RE = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)\s*(\S.*)$")
-BULLET_RE = re.compile(r"^\s*(?:[-–•●▪◦·*]|\d{1,2}[.)]|\(?[a-z]\))\s+(?=\S)")
+# Bullet glyphs: dashes, bullets, the geometric-shapes block, and the Wingdings/Symbol code points
+# (private use area) that Word exports for its list bullets.
+BULLET_GLYPHS = "-–•●▪◦·*‣∙⁃➢►✓\u25a0-\u25ff\uf0a7\uf0b7\uf0d8\uf0fc"
+BULLET_RE = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}]|\d{{1,2}}[.)]|\(?[a-z]\))\s+(?=\S)")
 NUMBERED_RE = re.compile(r"^\s*\d{1,2}[.)]\s+")
 CAPTION_RE = re.compile(r"^(?:Figure|Table|Chart|Graph|Source)\b\s*\d*\s*[:.–-]?", re.IGNORECASE)
 CONTENTS_LINE_RE = re.compile(r"^.{3,}?(?:\.{3,}|…+|\t)\s*\d{1,3}\s*$")
@@ -109,7 +112,7 @@ def merge_continuations(blocks: list[Block]) -> list[Block]:
             j = len(out) - 1
             while j >= 0 and out[j].kind == "caption":
                 j -= 1
-            if j >= 0 and out[j].kind == "paragraph" and out[j].text[-1:] not in _FINAL_PUNCTUATION:
+            if j >= 0 and out[j].kind in ("paragraph", "bullet") and out[j].text[-1:] not in _FINAL_PUNCTUATION:
                 out[j] = replace(out[j], text=_join_fragments(out[j].text, block.text))
                 continue
         out.append(block)

@@ -1,0 +1,94 @@
+"""Read PDF reports. The only module that imports pdfplumber.
+
+pdfplumber gives positioned words with their font size and font name; `layout`
+turns those into clean blocks. Each page is closed as soon as its words are
+taken, so memory does not grow with the page count.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import CorruptPdfError, EncryptedPdfError, NotAPdfError, NoTextLayerError, TooLargeError
+from ..types import Document
+from . import layout
+
+_BOLD_MARKERS = ("bold", "black", "heavy", "semibold", "demi")
+
+
+def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
+    """Read a PDF into a `Document`; raise a `ReadError` subclass saying what is wrong."""
+    path = Path(path)
+    _check_signature(path)
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    pages: list[layout.PageWords] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            count = len(pdf.pages)
+            if count == 0:
+                raise CorruptPdfError(f"{path}: the PDF has no pages; it is probably truncated. Download it again.")
+            if max_pages is not None and count > max_pages:
+                raise TooLargeError(
+                    f"{path}: {count} pages is over the limit of {max_pages}; raise the limit to read it."
+                )
+            title = (pdf.metadata or {}).get("Title")
+            for number, page in enumerate(pdf.pages, start=1):
+                pages.append(_page_words(page, number))
+                page.close()
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedPdfError(
+            f"{path}: the PDF is password-protected; save an unprotected copy and read that."
+        ) from exc
+    except (CorruptPdfError, TooLargeError):
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise EncryptedPdfError(
+                f"{path}: the PDF is password-protected; save an unprotected copy and read that."
+            ) from exc
+        raise CorruptPdfError(
+            f"{path}: the PDF is damaged or truncated ({type(exc).__name__}: {exc}). "
+            "Download it again or re-save it with a PDF tool."
+        ) from exc
+    if not any(p.words for p in pages):
+        raise NoTextLayerError(
+            f"{path}: no text layer on any of its {len(pages)} pages (a scanned or image-only PDF). "
+            "Run OCR on it first (e.g. ocrmypdf) and read the result."
+        )
+    title = title.decode("utf-8", "replace") if isinstance(title, bytes) else title
+    return layout.assemble(str(path), pages, title=str(title) if title else None)
+
+
+def _check_signature(path: Path) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise NotAPdfError(
+            f"{path}: named .pdf but its bytes are not a PDF (no %PDF- header). "
+            "Check what the file really is (an HTML error page or an image, perhaps)."
+        )
+
+
+def _page_words(page: object, number: int) -> layout.PageWords:
+    raw = page.extract_words(extra_attrs=["size", "fontname"])  # type: ignore[attr-defined]
+    words = tuple(
+        layout.Word(
+            text=w["text"],
+            x0=float(w["x0"]),
+            x1=float(w["x1"]),
+            top=float(w["top"]),
+            bottom=float(w["bottom"]),
+            size=round(float(w["size"]), 2),
+            bold=any(m in str(w["fontname"]).lower() for m in _BOLD_MARKERS),
+        )
+        for w in raw
+        if w["text"].strip()
+    )
+    return layout.PageWords(
+        number=number,
+        width=float(page.width),  # type: ignore[attr-defined]
+        height=float(page.height),  # type: ignore[attr-defined]
+        words=words,
+    )
