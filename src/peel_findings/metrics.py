@@ -1,0 +1,108 @@
+"""Scores for the classifier: precision/recall/F1 per label, macro averages, bootstrap intervals.
+
+Everything is computed from per-report counts, so a cluster bootstrap (resampling
+whole reports, not sentences) costs one matrix product per statistic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .types import POLARITIES
+
+
+def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    denominator = 2 * tp + fp + fn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1e-12), np.nan)
+
+
+def label_counts(gold: pd.DataFrame, pred: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Per-sentence true-positive/false-positive/false-negative indicators for every scored label.
+
+    ``gold`` and ``pred`` are aligned frames with ``is_finding``, ``polarity`` and ``themes``.
+    Polarity is scored on gold findings only (one-vs-rest per polarity value).
+    """
+    cols: dict[str, np.ndarray] = {}
+    g_find = gold["is_finding"].to_numpy(bool)
+    p_find = pred["is_finding"].to_numpy(bool)
+    _add(cols, "finding", g_find, p_find)
+    g_pol = gold["polarity"].fillna("").to_numpy(object)
+    p_pol = pred["polarity_any"].fillna("").to_numpy(object) if "polarity_any" in pred else pred["polarity"].fillna("").to_numpy(object)
+    for value in POLARITIES:
+        _add(cols, f"polarity:{value}", (g_pol == value) & g_find, (p_pol == value) & g_find)
+    g_themes = gold["themes"].tolist()
+    p_themes = pred["themes"].tolist()
+    for theme in theme_ids:
+        g = np.array([theme in t for t in g_themes], bool)
+        p = np.array([theme in t for t in p_themes], bool)
+        _add(cols, f"theme:{theme}", g, p)
+    return pd.DataFrame(cols)
+
+
+def _add(cols: dict[str, np.ndarray], name: str, gold: np.ndarray, pred: np.ndarray) -> None:
+    cols[f"{name}|tp"] = (gold & pred).astype(np.int32)
+    cols[f"{name}|fp"] = (~gold & pred).astype(np.int32)
+    cols[f"{name}|fn"] = (gold & ~pred).astype(np.int32)
+
+
+def summarise(
+    counts: pd.DataFrame,
+    groups: Sequence[str],
+    theme_ids: Sequence[str],
+    core: Sequence[str],
+    frequent: Sequence[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Scores with 95% intervals from a bootstrap over ``groups`` (e.g. report ids)."""
+    per_group = counts.groupby(np.asarray(groups), sort=True).sum()
+    totals = per_group.to_numpy(float)  # groups x columns
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(per_group), np.full(len(per_group), 1 / len(per_group)), size=n_boot)
+    samples = np.vstack([totals.sum(axis=0), weights @ totals])  # row 0: the observed data
+    index = {c: i for i, c in enumerate(per_group.columns)}
+
+    def stat(label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        tp, fp, fn = (samples[:, index[f"{label}|{k}"]] for k in ("tp", "fp", "fn"))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1e-12), np.nan)
+            recall = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1e-12), np.nan)
+        return precision, recall, _f1(tp, fp, fn)
+
+    def interval(values: np.ndarray) -> dict[str, float | None]:
+        observed, boot = values[0], values[1:]
+        boot = boot[~np.isnan(boot)]
+        if np.isnan(observed) or boot.size == 0:
+            return {"value": None, "low": None, "high": None}
+        low, high = np.percentile(boot, [2.5, 97.5])
+        return {"value": round(float(observed), 4), "low": round(float(low), 4), "high": round(float(high), 4)}
+
+    def macro(labels: Sequence[str]) -> dict[str, float | None]:
+        if not labels:
+            return {"value": None, "low": None, "high": None}
+        f1s = np.column_stack([stat(label)[2] for label in labels])
+        with np.errstate(invalid="ignore"):
+            return interval(np.nanmean(np.where(np.isnan(f1s), 0.0, f1s), axis=1))
+
+    result: dict[str, Any] = {"finding": {}, "themes": {}}
+    p, r, f = stat("finding")
+    result["finding"] = {"precision": interval(p), "recall": interval(r), "f1": interval(f)}
+    result["polarity"] = {value: interval(stat(f"polarity:{value}")[2]) for value in POLARITIES}
+    result["polarity_macro_f1"] = macro([f"polarity:{v}" for v in POLARITIES])
+    for theme in theme_ids:
+        p, r, f = stat(f"theme:{theme}")
+        support = int(totals[:, index[f"theme:{theme}|tp"]].sum() + totals[:, index[f"theme:{theme}|fn"]].sum())
+        result["themes"][theme] = {
+            "precision": interval(p), "recall": interval(r), "f1": interval(f), "support": support
+        }
+    result["core_macro_f1"] = macro([f"theme:{t}" for t in core])
+    result["frequent_macro_f1"] = macro([f"theme:{t}" for t in frequent])
+    result["frequent_themes"] = list(frequent)
+    result["n_sentences"] = int(len(counts))
+    result["n_groups"] = int(len(per_group))
+    return result
