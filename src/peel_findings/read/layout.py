@@ -24,6 +24,7 @@ _MARKER_TEXT = re.compile(r"^\d{1,3}(?:[,–-]\d{1,3})*$|^[*†‡§]$")
 _PAGE_NUMBER_KEY = re.compile(r"^(?:page\s*)?#(?:\s*(?:of|/)\s*#)?$|^[-–]\s*#\s*[-–]$")
 _BULLET_START = re.compile(rf"^(?:[{units.BULLET_GLYPHS}]|\d{{1,2}}[.)]|\(?[a-z]\))$")
 _DIGITS = re.compile(r"\d+")
+_PAGE_AT_ENDS = re.compile(r"^(?:#\s+)+|(?:\s+#)+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,24 +204,43 @@ def _columns(words: list[Word], width: float) -> list[list[Word]]:
 
 
 def _cluster_lines(words: list[Word], page: int, body: float, markers: bool = True) -> list[Line]:
-    """Group words into lines by vertical overlap; take raised small numbers out as markers."""
+    """Group words into lines by baseline; attach raised small words (superscripts) afterwards.
+
+    Words on one baseline have nearly the same ``bottom`` whatever their size, so a tall
+    page number beside a two-line footer joins only the footer line it sits on.
+    """
     lines: list[Line] = []
-    for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
-        placed = False
-        for line in reversed(lines[-3:]):
-            top, bottom = line.top, line.bottom
-            overlap = min(bottom, w.bottom) - max(top, w.top)
-            if overlap > 0.5 * min(bottom - top, w.bottom - w.top):
-                line.words.append(w)
-                placed = True
-                break
-        if not placed:
+    baselines: list[float] = []
+    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        if lines and w.bottom - baselines[-1] <= 0.25 * max(w.size, lines[-1].words[0].size):
+            lines[-1].words.append(w)
+        else:
             lines.append(Line([w], page))
+            baselines.append(w.bottom)
+    lines = _attach_raised(lines)
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
         if markers:
             _take_markers(line)
     return [line for line in lines if line.words]
+
+
+def _attach_raised(lines: list[Line]) -> list[Line]:
+    """Merge a line of only small words (superscript numbers) into the line whose band holds it."""
+    out: list[Line] = []
+    for i, line in enumerate(lines):
+        small = max(w.size for w in line.words)
+        if len(line.text) <= 6 and all(_MARKER_TEXT.match(w.text) for w in line.words):
+            centre = (line.top + line.bottom) / 2
+            for other in (lines[i + 1] if i + 1 < len(lines) else None, out[-1] if out else None):
+                if other is not None and other.top <= centre <= other.bottom and small <= 0.85 * other.size:
+                    other.words.extend(line.words)
+                    break
+            else:
+                out.append(line)
+            continue
+        out.append(line)
+    return out
 
 
 def _take_markers(line: Line) -> None:
@@ -265,15 +285,14 @@ def _furniture(pages: list[PageWords]) -> set[Word]:
             y = line.top if where == "top" else page.height - line.bottom
             if y < 0.12 * page.height and _PAGE_NUMBER_KEY.match(key):
                 marked.update(line.words)
-            seen[(where, key)].append((page.number, line, y))
+                continue
+            # A page number set beside the running text joins its line: ignore it in the key.
+            key = _PAGE_AT_ENDS.sub("", key)
+            seen[(where, key)].append((page.number, line))
     needed = max(2, math.ceil(0.3 * len(pages)))
     for (_where, key), hits in seen.items():
-        if len({p for p, _, _ in hits}) < needed or len(key) < 2:
-            continue
-        ys = sorted(y for _, _, y in hits)
-        median = ys[len(ys) // 2]
-        for _, line, y in hits:
-            if abs(y - median) <= 8:
+        if len({p for p, _ in hits}) >= needed and len(key) >= 2:
+            for _, line in hits:
                 marked.update(line.words)
     return marked
 

@@ -44,12 +44,13 @@ def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
     except (CorruptPdfError, TooLargeError):
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        cause = _unwrap(exc)
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
             raise EncryptedPdfError(
                 f"{path}: the PDF is password-protected; save an unprotected copy and read that."
             ) from exc
         raise CorruptPdfError(
-            f"{path}: the PDF is damaged or truncated ({type(exc).__name__}: {exc}). "
+            f"{path}: the PDF is damaged or truncated ({type(cause).__name__}: {cause}). "
             "Download it again or re-save it with a PDF tool."
         ) from exc
     if not any(p.words for p in pages):
@@ -61,13 +62,29 @@ def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
     return layout.assemble(str(path), pages, title=str(title) if title else None)
 
 
+def _unwrap(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's exception in its own; the inner one says what went wrong."""
+    if exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    return exc.__cause__ or exc
+
+
 def _check_signature(path: Path) -> None:
+    """A PDF starts with %PDF- and ends with %%EOF; a file cut short loses the end marker."""
+    size = path.stat().st_size
     with open(path, "rb") as handle:
         head = handle.read(1024)
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
     if b"%PDF-" not in head:
         raise NotAPdfError(
             f"{path}: named .pdf but its bytes are not a PDF (no %PDF- header). "
             "Check what the file really is (an HTML error page or an image, perhaps)."
+        )
+    if b"%%EOF" not in tail:
+        raise CorruptPdfError(
+            f"{path}: the PDF is truncated (no %%EOF end marker); the download or copy was cut short. "
+            "Download it again."
         )
 
 

@@ -112,9 +112,14 @@ def merge_continuations(blocks: list[Block]) -> list[Block]:
             j = len(out) - 1
             while j >= 0 and out[j].kind == "caption":
                 j -= 1
-            if j >= 0 and out[j].kind in ("paragraph", "bullet") and out[j].text[-1:] not in _FINAL_PUNCTUATION:
-                out[j] = replace(out[j], text=_join_fragments(out[j].text, block.text))
-                continue
+            if j >= 0 and out[j].text[-1:] not in _FINAL_PUNCTUATION:
+                # In plain text a "heading" is only a guess from its shape; a lower-case
+                # continuation shows it was the start of a paragraph.
+                guessed_heading = out[j].kind == "heading" and out[j].font_size is None
+                if out[j].kind in ("paragraph", "bullet") or guessed_heading:
+                    kind = "paragraph" if guessed_heading else out[j].kind
+                    out[j] = replace(out[j], text=_join_fragments(out[j].text, block.text), kind=kind)
+                    continue
         out.append(block)
     return out
 

@@ -1,0 +1,154 @@
+"""The `peel` command: a thin shell over the library.
+
+Exit codes: 0 when everything was read, 1 when some files failed (the rest are
+still written), 2 for a usage error or an input that cannot be used at all.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import PeelError
+
+app = typer.Typer(
+    name="peel",
+    help="Read police inspection reports into counted, traceable findings.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Inputs = Annotated[list[Path], typer.Argument(help="Report files (.pdf, .txt) or folders of them.")]
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the tables into.")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"peel: {message.splitlines()[0]}", err=True)
+    raise typer.Exit(code)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def extract(inputs: Inputs, out: OutDir) -> None:
+    """Read and segment reports (no model): DIR/sentences.parquet and DIR/sentences.csv."""
+    from .batch import extract as run_extract
+    from .tables import write_table
+
+    try:
+        sentences, errors = run_extract(inputs)
+    except PeelError as exc:
+        _fail(str(exc))
+    for row in errors.itertuples():
+        _say(f"peel: {row.message}")
+    if sentences.empty and len(errors):
+        raise typer.Exit(1)
+    write_table(sentences, out, "sentences")
+    _say(f"{len(sentences)} sentences from {sentences['report_id'].nunique()} report(s) written to {out}")
+    raise typer.Exit(1 if len(errors) else 0)
+
+
+@app.command()
+def classify(
+    file: Annotated[Path, typer.Argument(help="JSONL: one object per line with a 'text' key.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSONL to write, with the classify columns added.")],
+    model: Annotated[Optional[Path], typer.Option(help="Model folder; the shipped model by default.")] = None,
+) -> None:
+    """Classify sentences from a JSONL file; other keys are kept."""
+    from .classify import classify as run_classify
+    from .classify import load_model
+
+    rows = []
+    try:
+        with open(file, encoding="utf-8") as handle:
+            for n, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    _fail(f"{file}:{n}: not valid JSON ({exc.msg}).")
+                if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                    _fail(f"{file}:{n}: each line must be a JSON object with a string 'text' key.")
+                rows.append(row)
+        loaded = load_model(model)
+    except FileNotFoundError:
+        _fail(f"{file}: no such file.")
+    except PeelError as exc:
+        _fail(str(exc))
+    result = run_classify([r["text"] for r in rows], model=loaded)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as handle:
+        for row, pred in zip(rows, result.to_dict("records")):
+            merged = dict(row)
+            merged.update({k: v for k, v in pred.items() if k != "text"})
+            merged["is_finding"] = bool(merged["is_finding"])
+            merged["finding_score"] = round(float(merged["finding_score"]), 4)
+            handle.write(json.dumps(merged, ensure_ascii=False) + "\n")
+    _say(f"{len(rows)} sentences classified into {out}")
+
+
+@app.command()
+def train(
+    labelled: Annotated[list[Path], typer.Argument(help="Labelled records (JSONL or CSV, LABELLING.md format).")],
+    out: OutDir,
+    taxonomy: Annotated[Optional[Path], typer.Option(help="Taxonomy JSON; the shipped one by default.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    cross_validate: Annotated[
+        bool, typer.Option("--cross-validate/--no-cross-validate", help="Leave-one-force-out scores for the card.")
+    ] = True,
+) -> None:
+    """Train a model on labelled records and write it, with metadata and a model card, to DIR."""
+    from .labels import load_taxonomy, read_records
+    from .modelcard import train_and_save
+
+    try:
+        tax = load_taxonomy(taxonomy)
+        records = read_records(labelled, tax)
+        directory = train_and_save(records, out, taxonomy=tax, seed=seed, cross_validate=cross_validate,
+                                   progress=_say)
+    except PeelError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+    _say(f"model written to {directory}")
+
+
+@app.command()
+def evaluate(
+    labelled: Annotated[list[Path], typer.Argument(help="Labelled records (JSONL or CSV).")],
+    model: Annotated[Optional[Path], typer.Option(help="Model folder; the shipped model by default.")] = None,
+) -> None:
+    """Score a model on labelled records; prints a table and the JSON metrics."""
+    from .classify import load_model
+    from .labels import read_records
+    from .modelcard import metrics_table
+    from .train import evaluate as run_evaluate
+
+    try:
+        loaded = load_model(model)
+        records = read_records(labelled)
+    except PeelError as exc:
+        _fail(str(exc))
+    metrics = run_evaluate(loaded, records)
+    typer.echo(metrics_table(metrics))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("peel: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Train, evaluate and save a model with its metadata and a model card (MODEL_CARD.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .classify import save_model
+from .labels import Taxonomy, load_taxonomy
+from .train import cross_validate as run_cross_validate
+from .train import train
+
+CARD_FILE = "MODEL_CARD.md"
+
+
+def _fmt(cell: dict[str, Any] | None) -> str:
+    if not cell or cell.get("value") is None:
+        return "n/a"
+    return f"{cell['value']:.3f} [{cell['low']:.3f}, {cell['high']:.3f}]"
+
+
+def metrics_table(model: dict[str, Any], baseline: dict[str, Any] | None = None) -> str:
+    """A markdown table of scores (95% intervals in brackets), with the baseline beside if given."""
+    head = "| measure | model | keyword baseline |\n|---|---|---|" if baseline else "| measure | model |\n|---|---|"
+
+    def row(name: str, get: Callable[[dict[str, Any]], dict[str, Any] | None]) -> str:
+        cells = [_fmt(get(model))] + ([_fmt(get(baseline))] if baseline else [])
+        return f"| {name} | " + " | ".join(cells) + " |"
+
+    lines = [
+        head,
+        row("finding F1", lambda m: m["finding"]["f1"]),
+        row("finding precision", lambda m: m["finding"]["precision"]),
+        row("finding recall", lambda m: m["finding"]["recall"]),
+        row("polarity macro-F1 (on gold findings)", lambda m: m["polarity_macro_f1"]),
+    ]
+    lines += [row(f"polarity F1: {p}", lambda m, p=p: m["polarity"][p]) for p in model["polarity"]]
+    lines += [
+        row("core-theme macro-F1", lambda m: m["core_macro_f1"]),
+        row(f"macro-F1, themes with >= 10 examples ({len(model['frequent_themes'])})",
+            lambda m: m["frequent_macro_f1"]),
+    ]
+    for theme, scores in model["themes"].items():
+        lines.append(row(f"theme F1: {theme} (n={scores['support']})", lambda m, t=theme: m["themes"][t]["f1"]))
+    return "\n".join(lines)
+
+
+def train_and_save(
+    records: list[dict[str, Any]] | pd.DataFrame,
+    out: str | Path,
+    taxonomy: Taxonomy | None = None,
+    seed: int = 0,
+    cross_validate: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Train on all records, optionally score by leave-one-force-out, and write the model folder."""
+    taxonomy = taxonomy or load_taxonomy()
+    for theme, n in _support(records, taxonomy).items():
+        if n < 10 and progress:
+            progress(f"warning: theme '{theme}' has only {n} labelled example(s); its scores will be unreliable")
+    evaluation = None
+    if cross_validate:
+        evaluation = run_cross_validate(records, taxonomy=taxonomy, seed=seed, progress=progress)
+    if progress:
+        progress("training the final model on all records")
+    model = train(records, taxonomy=taxonomy, seed=seed)
+    if evaluation is not None:
+        model.metadata["evaluation"] = {
+            "protocol": evaluation["protocol"],
+            "forces": evaluation["forces"],
+            "model": evaluation["model"],
+            "baseline": evaluation["baseline"],
+        }
+    directory = save_model(model, out)
+    (Path(directory) / CARD_FILE).write_text(model_card(model.metadata), encoding="utf-8")
+    return Path(directory)
+
+
+def _support(records: list[dict[str, Any]] | pd.DataFrame, taxonomy: Taxonomy) -> dict[str, int]:
+    rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else records
+    return {t: sum(t in (r.get("themes") or []) for r in rows) for t in taxonomy.ids}
+
+
+def model_card(metadata: dict[str, Any]) -> str:
+    """The model card: what the model is, what it was trained on, how well it does and where it fails."""
+    versions = ", ".join(f"{k} {v}" for k, v in metadata.get("versions", {}).items())
+    lines = [
+        "# peel-findings sentence classifier",
+        "",
+        "Classifies a sentence of a police inspection report: is it a finding about the inspected force,",
+        "its polarity (positive, negative, mixed, neutral) and its themes (the taxonomy in `training/taxonomy.json`).",
+        "",
+        "## Model",
+        "",
+        "- Features: TF-IDF over word 1-2-grams and character 3-5-grams (within word boundaries).",
+        "- Heads: logistic regression (class-balanced), sigmoid-calibrated with 3-fold internal CV",
+        "  where a class has at least 6 examples; one binary head per theme, trained on findings only.",
+        "- Decision: finding when its probability >= 0.5; a theme when its probability >= "
+        f"{metadata.get('theme_threshold', 0.5)} and the sentence is a finding.",
+        "- Stored with skops (`model.skops`): loading admits only a fixed list of scikit-learn types, so",
+        "  the file cannot run code; `metadata.json` holds its SHA-256, checked before loading.",
+        "",
+        "## Training data",
+        "",
+        f"- {metadata.get('n_records')} labelled sentences, {metadata.get('n_findings')} of them findings; "
+        f"SHA-256 of the labelled content: `{metadata.get('training_data_sha256')}`.",
+        f"- Seed {metadata.get('seed')}; versions: {versions}.",
+        "",
+    ]
+    evaluation = metadata.get("evaluation")
+    if evaluation:
+        lines += [
+            "## Evaluation (leave-one-force-out)",
+            "",
+            f"Each of the {len(evaluation['forces'])} forces was held out in turn and labelled by a model trained on",
+            "the others; scores are over the pooled held-out predictions, with 95% intervals from a bootstrap",
+            "over reports (1,000 resamples). Polarity is scored on the sentences that are findings in the gold",
+            "labels. The keyword baseline uses cue words for finding and polarity and each theme's name and",
+            "obvious synonyms (`keywords` in the taxonomy).",
+            "",
+            metrics_table(evaluation["model"], evaluation["baseline"]),
+            "",
+        ]
+    lines += [
+        "## Limits",
+        "",
+        "- Trained on PEEL reports and web pages about 12 forces, 2014-2025; other inspection programmes",
+        "  and new PEEL frameworks will score lower until their labelled examples are added (`peel train`).",
+        "- Rare themes (fewer than 10 examples) have unreliable scores; see the support column above.",
+        "- Sentences are classified alone; the batch path may also use the section (an area for",
+        "  improvement is negative), which this table does not include.",
+        "",
+    ]
+    return "\n".join(lines)
