@@ -17,12 +17,27 @@ GOLD_DIR = Path(__file__).parent / "gold"
 
 
 def norm(text: str) -> str:
+    """Whitespace-normalised, without the source text's markup: markdown emphasis asterisks and
+    footnote markers written as ``^{4 5 6}`` (the PDF renders these as italics and superscripts)."""
+    text = re.sub(r"\^\{[\d\s,]+\}", "", text).replace("*", "")
+    text = re.sub(r"\s+([,.;:!?)])", r"\1", text)  # whitespace before punctuation
     return re.sub(r"\s+", " ", text).strip()
 
 
-def load_gold(report: str) -> list[str]:
+def load_gold(report: str, join_page_breaks: bool = False) -> list[str]:
+    """Gold units of a seed report; optionally with the reviewed page-break pairs joined."""
     path = GOLD_DIR / f"{report}.sentences.jsonl"
-    return [norm(json.loads(line)["text"]) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    units = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if join_page_breaks:
+        pairs = json.loads((GOLD_DIR / "page_break_joins.json").read_text(encoding="utf-8"))[report]
+        joined: list[str] = []
+        for unit in units:
+            if joined and [joined[-1], unit] in pairs:
+                joined[-1] = joined[-1] + " " + unit
+            else:
+                joined.append(unit)
+        units = joined
+    return [norm(u) for u in units]
 
 
 @dataclass(frozen=True)

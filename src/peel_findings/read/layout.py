@@ -15,14 +15,18 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..types import Block, BlockKind, Document, Footnote, Table
 from . import units
 
 _MARKER_TEXT = re.compile(r"^\d{1,3}(?:[,–-]\d{1,3})*$|^[*†‡§]$")
 _PAGE_NUMBER_KEY = re.compile(r"^(?:page\s*)?#(?:\s*(?:of|/)\s*#)?$|^[-–]\s*#\s*[-–]$")
-_BULLET_START = re.compile(rf"^(?:[{units.BULLET_GLYPHS}]|\d{{1,2}}[.)]|\(?[a-z]\))$")
+# "(cid:127)" is how pdfminer shows a glyph its font does not map to text: at the start of a
+# line it is almost always a list bullet from a symbol font.
+_BULLET_START = re.compile(rf"^(?:[{units.BULLET_GLYPHS}]|\d{{1,2}}[.)]|\(?[a-z]\)|\(cid:\d+\))$")
+_CID = re.compile(r"\(cid:\d+\)")
+# Punctuation that never follows a space; a gap before it is a removed footnote marker.
+_CLOSING = re.compile(r"^[,.;:!?)\]](?:\W*)$")
 _DIGITS = re.compile(r"\d+")
 _PAGE_AT_ENDS = re.compile(r"^(?:#\s+)+|(?:\s+#)+$")
 
@@ -58,7 +62,7 @@ class Line:
         parts: list[str] = []
         prev: Word | None = None
         for w in self.words:
-            if prev is not None and w.x0 - prev.x1 > min(1.0, 0.12 * w.size):
+            if prev is not None and w.x0 - prev.x1 > min(1.0, 0.12 * w.size) and not _CLOSING.match(w.text):
                 parts.append(" ")
             parts.append(w.text)
             prev = w
@@ -124,8 +128,13 @@ def assemble(path: str, pages: list[PageWords], title: str | None = None) -> Doc
         if kind == "table":
             tables.append(Table(rows=tuple(tuple(line.cells()) for line in lines), page=page))
             continue
-        text = units.normalise_space(_join_lines(lines, vocabulary))
+        if kind == "bullet" and _CID.fullmatch(lines[0].words[0].text):
+            lines = [Line(lines[0].words[1:], lines[0].page, lines[0].markers), *lines[1:]]
+        text = units.normalise_space(_CID.sub("", _join_lines(lines, vocabulary)))
         if not text:
+            continue
+        if units.is_number_only(text):
+            tables.append(Table(rows=((text,),), page=page))
             continue
         if kind == "bullet":
             text = units.strip_bullet(text) or text
@@ -138,7 +147,7 @@ def assemble(path: str, pages: list[PageWords], title: str | None = None) -> Doc
         path=path,
         format="pdf",
         pages=len(pages),
-        blocks=tuple(units.merge_continuations(blocks)),
+        blocks=tuple(units.merge_continuations(blocks, vocabulary)),
         footnotes=tuple(footnotes),
         tables=tuple(tables),
         title=title,
@@ -301,36 +310,47 @@ def _furniture(pages: list[PageWords]) -> set[Word]:
 
 
 def _split_footnotes(lines: list[Line], body: float, page: PageWords) -> tuple[list[Line], list[Footnote]]:
-    """Split the footnotes at the foot of a page off its lines."""
+    """Split the footnotes at the foot of a page off its lines.
+
+    The footnote area is the run of smaller-than-body lines at the foot of the page,
+    from the first line in it that opens a footnote (a raised number, or a plain
+    number followed by text). A plain number counts only as the next footnote in
+    sequence, so a continuation line such as "12 months to ..." stays in its note.
+    """
     if not lines:
         return lines, []
     order = sorted(lines, key=lambda line: line.top)
     start = len(order)
     while start > 0 and order[start - 1].size < body - 0.4:
         start -= 1
-    region = order[start:]
-    if not region or not _opens_footnote(region[0]):
+    opening = next((i for i in range(start, len(order)) if _opens_footnote(order[i], None)), None)
+    if opening is None:
         return lines, []
+    region = order[opening:]
     notes: list[tuple[str, list[str]]] = []
     for line in region:
-        if _opens_footnote(line):
+        previous = notes[-1][0] if notes else None
+        if _opens_footnote(line, previous):
             number = line.starts_with_marker or line.words[0].text
             words = line.words if line.starts_with_marker else line.words[1:]
             notes.append((number, [Line(words, line.page).text] if words else []))
         else:
             notes[-1][1].append(line.text)
-    footnote_ids = {id(line) for line in region}
-    kept = [line for line in lines if id(line) not in footnote_ids]
+    in_region = {id(line) for line in region}
+    kept = [line for line in lines if id(line) not in in_region]
     footnotes = [
         Footnote(number=n, text=units.normalise_space(_join_texts(parts)), page=page.number) for n, parts in notes
     ]
     return kept, footnotes
 
 
-def _opens_footnote(line: Line) -> bool:
-    return bool(line.starts_with_marker) or (
-        len(line.words) > 1 and bool(re.fullmatch(r"\d{1,3}", line.words[0].text))
-    )
+def _opens_footnote(line: Line, previous: str | None) -> bool:
+    if line.starts_with_marker:
+        return True
+    first = line.words[0].text
+    if len(line.words) < 2 or not re.fullmatch(r"\d{1,3}", first):
+        return False
+    return previous is None or (previous.isdigit() and int(first) == int(previous) + 1)
 
 
 def _group(lines: list[Line], body: float) -> list[tuple[BlockKind, list[Line]]]:
@@ -398,27 +418,10 @@ def _join_texts(texts: list[str], vocabulary: frozenset[str] = frozenset()) -> s
             out = out + text  # "Multi-" + "Agency": a compound broken at its own hyphen
         elif match and right:
             left_part, right_part = match.group(1).lower(), right.group(0)
-            if _keep_hyphen(left_part, right_part, vocabulary):
+            if units.keep_hyphen(left_part, right_part, vocabulary):
                 out = out + text
             else:
                 out = out[:-1] + text
         else:
             out = out + " " + text
     return out
-
-
-def _keep_hyphen(left: str, right: str, vocabulary: frozenset[str]) -> bool:
-    """Whether "left-" + "right" at a line end is a hyphenated compound, not a broken word."""
-    joined, hyphenated = left + right, f"{left}-{right}"
-    if hyphenated in vocabulary:
-        return True
-    if joined in vocabulary:
-        return False
-    return not _is_word(joined)
-
-
-@lru_cache(maxsize=4096)
-def _is_word(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") >= 1.5

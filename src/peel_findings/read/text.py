@@ -63,10 +63,12 @@ def parse_text(text: str, path: str = "<text>") -> Document:
                 footnotes.append(Footnote(number=number, text=units.normalise_space(body)))
                 continue
             clean, _markers = units.remove_markers(line)
-            clean = units.normalise_space(clean)
+            clean = units.normalise_space(units.strip_emphasis(clean))
             if not clean:
                 continue
-            if kind == "bullet":
+            if units.is_number_only(clean):
+                tables.append(Table(rows=((clean,),)))
+            elif kind == "bullet":
                 blocks.append(Block(units.strip_bullet(clean) or clean, "bullet"))
             elif units.is_caption(clean):
                 blocks.append(Block(clean, "caption"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 
 from ..types import Block
 
@@ -31,6 +32,14 @@ GRADE_LINE_RE = re.compile(
 )
 
 
+NUMBER_ONLY_RE = re.compile(r"[+\-–]?[\d.,]+%?")
+
+
+def is_number_only(text: str) -> bool:
+    """A statistic standing alone ("588", "+4.6%"): table data, not prose."""
+    return bool(NUMBER_ONLY_RE.fullmatch(text.strip()))
+
+
 def normalise_space(text: str) -> str:
     """Collapse runs of spaces (including no-break and thin spaces) and strip the ends.
 
@@ -40,10 +49,24 @@ def normalise_space(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+# Markers written as text by some extractions: "crime (excluding fraud)^{4 5 6}".
+CARET_MARKER_RE = re.compile(r"\^\{[\d\s,]+\}")
+# Markdown emphasis left in extracted text: "*The Strategic Policing Requirement*", "**public interest**".
+EMPHASIS_RE = re.compile(r"(?<![\w*])(\*{1,3})(?=\S)([^*\n]+?)(?<=\S)\1(?![\w*])")
+
+
 def remove_markers(text: str) -> tuple[str, tuple[str, ...]]:
     """Remove footnote markers (superscript digits after a word); return the text and the markers."""
     found = tuple(m.translate(_SUPER_TO_ASCII) for m in MARKER_RE.findall(text))
-    return (MARKER_RE.sub("", text), found) if found else (text, ())
+    carets = tuple(re.sub(r"\D+", ",", m.strip("^{}")).strip(",") for m in CARET_MARKER_RE.findall(text))
+    if carets:
+        text = CARET_MARKER_RE.sub("", text)
+    return (MARKER_RE.sub("", text) if found else text), found + carets
+
+
+def strip_emphasis(text: str) -> str:
+    """Remove markdown emphasis marks, keeping the emphasised words."""
+    return EMPHASIS_RE.sub(r"\2", text)
 
 
 def footnote_body(line: str) -> tuple[str, str] | None:
@@ -100,34 +123,74 @@ def is_grade_line(text: str) -> bool:
     return bool(GRADE_LINE_RE.match(text.strip()))
 
 
-def merge_continuations(blocks: list[Block]) -> list[Block]:
+def merge_continuations(blocks: list[Block], vocabulary: frozenset[str] = frozenset()) -> list[Block]:
     """Rejoin paragraphs split by a page or column break.
 
-    A paragraph that stops without final punctuation, followed (past any captions)
-    by a paragraph that starts in lower case, is one paragraph cut in two.
+    A paragraph that stops without final punctuation is continued by the next
+    paragraph (past any captions) when that one starts in lower case, or, in a
+    PDF, when it is the first block of the next page.
     """
     out: list[Block] = []
     for block in blocks:
-        if block.kind == "paragraph" and block.text[:1].islower():
+        if block.kind == "paragraph":
             j = len(out) - 1
             while j >= 0 and out[j].kind == "caption":
                 j -= 1
-            if j >= 0 and out[j].text[-1:] not in _FINAL_PUNCTUATION:
+            prev = out[j] if j >= 0 else None
+            if prev is not None and prev.text[-1:] not in _FINAL_PUNCTUATION and _continues(prev, block):
                 # In plain text a "heading" is only a guess from its shape; a lower-case
                 # continuation shows it was the start of a paragraph.
-                guessed_heading = out[j].kind == "heading" and out[j].font_size is None
-                if out[j].kind in ("paragraph", "bullet") or guessed_heading:
-                    kind = "paragraph" if guessed_heading else out[j].kind
-                    out[j] = replace(out[j], text=_join_fragments(out[j].text, block.text), kind=kind)
-                    continue
+                kind = "paragraph" if prev.kind == "heading" else prev.kind
+                out[j] = replace(prev, text=_join_fragments(prev.text, block.text, vocabulary), kind=kind)
+                continue
         out.append(block)
     return out
+
+
+def _continues(prev: Block, block: Block) -> bool:
+    guessed_heading = prev.kind == "heading" and prev.font_size is None
+    if prev.kind not in ("paragraph", "bullet") and not guessed_heading:
+        return False
+    if block.text[:1].islower():
+        return True
+    next_page = prev.page is not None and block.page == prev.page + 1
+    return next_page and prev.kind == "paragraph"
 
 
 _FINAL_PUNCTUATION = frozenset(".?!:;…\"”’)")
 
 
-def _join_fragments(left: str, right: str) -> str:
-    if left.endswith("-") and left[-2:-1].isalpha():
-        return left + right
+def _join_fragments(left: str, right: str, vocabulary: frozenset[str]) -> str:
+    match = re.search(r"([A-Za-z]+)-$", left)
+    word = re.match(r"[a-z]+", right)
+    if match and word:
+        if keep_hyphen(match.group(1).lower(), word.group(0), vocabulary):
+            return left + right
+        return left[:-1] + right
     return left + " " + right
+
+
+def keep_hyphen(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> bool:
+    """Whether "left-" + "right" broken at a line end is a hyphenated compound, not a split word.
+
+    The document's own usage decides first; otherwise the more frequent spelling in general
+    English (wordfreq), with a margin in favour of joining, which is what typesetters' breaks
+    usually undo.
+    """
+    joined, hyphenated = left + right, f"{left}-{right}"
+    if hyphenated in vocabulary:
+        return True
+    if joined in vocabulary:
+        return False
+    joined_freq, hyphenated_freq = _zipf(joined), _zipf(hyphenated)
+    if hyphenated_freq >= joined_freq + 0.5:
+        return True  # "ground-breaking", "multi-agency": the compound is the usual spelling
+    return joined_freq < 1.5  # not a word when joined: keep what the page shows
+
+
+@lru_cache(maxsize=4096)
+def _zipf(word: str) -> float:
+    """Word frequency on the Zipf scale (0 = unknown, 7 = "the"), from wordfreq's bundled lists."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
