@@ -1,18 +1,44 @@
-"""Many report files: finding them, reading each in isolation, collecting errors."""
+"""Many report files: finding them, one pure function per file, and the batch that maps it.
+
+`process_file` takes one file to its findings, its `reports` row and any error rows;
+it never raises for a bad file. `analyse` maps it over many files and assembles the
+tables. The same report met twice (as PDF and as text, say) is counted once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from .aggregate import recurring_themes, repeat_concern_flags
+from .classify import CLASSIFY_COLUMNS, Model, load_model
 from .errors import PeelError, ReadError
-from .pipeline import read_report
+from .pipeline import file_sha256, read_report
 from .read import SUPPORTED_SUFFIXES
-from .tables import errors_frame, sentences_frame
+from .tables import SENTENCE_COLUMNS, errors_frame, sentences_frame
 from .types import Report
+
+FINDING_COLUMNS = (*SENTENCE_COLUMNS, *CLASSIFY_COLUMNS[1:], "unit", "question_grade", "repeat_concern")
+REPORT_COLUMNS = (
+    "report_id", "path", "sha256", "force", "year", "programme", "pages", "sentences", "findings",
+    "overall_grade",
+)
+NEGATIVE_SECTIONS = frozenset({"area_for_improvement", "cause_of_concern", "recommendation"})
+GRADE_POLARITY = {
+    "outstanding": "positive", "good": "positive", "adequate": "neutral",
+    "requires improvement": "negative", "inadequate": "negative",
+}
+_QUESTION_KEYS = (
+    ("preventing crime", "preventing_crime"),
+    ("investigating crime", "investigating_crime"),
+    ("vulnerable", "protecting_vulnerable"),
+    ("serious and organised crime", "serious_organised_crime"),
+)
 
 
 def report_paths(inputs: Iterable[str | Path]) -> list[Path]:
@@ -21,66 +47,232 @@ def report_paths(inputs: Iterable[str | Path]) -> list[Path]:
     A file named directly is kept whatever its extension, so that an unsupported
     file is reported as an error rather than silently skipped.
     """
-    found: list[Path] = []
+    found: dict[Path, None] = {}
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-            )
+            for p in sorted(path.rglob("*")):
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."):
+                    found.setdefault(p, None)
         else:
-            found.append(path)
-    unique: dict[Path, None] = {}
-    for p in found:
-        unique.setdefault(p, None)
-    return list(unique)
+            found.setdefault(path, None)
+    return list(found)
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What happened to one file: a report, or an error row."""
+class FileResult:
+    """Everything one file contributes: findings rows, its `reports` row, error rows."""
 
-    path: Path
-    report: Report | None = None
-    error: dict[str, str] | None = None
-
-
-def read_each(paths: Iterable[Path], reader: Callable[[Path], Report] = read_report) -> Iterator[Outcome]:
-    """Read every file, turning each failure into an error row instead of stopping."""
-    for path in paths:
-        try:
-            yield Outcome(path, report=reader(path))
-        except PeelError as exc:
-            yield Outcome(path, error=_error_row(path, "read", exc.kind, str(exc)))
-        except Exception as exc:  # one unexpected failure must not lose the other files
-            yield Outcome(path, error=_error_row(path, "read", "internal", f"{type(exc).__name__}: {exc}"))
+    path: str
+    findings: pd.DataFrame
+    report: dict[str, Any]
+    errors: tuple[dict[str, str], ...] = ()
 
 
-def _error_row(path: Path, stage: str, kind: str, message: str) -> dict[str, str]:
+@dataclass
+class Results:
+    """The tables of a batch run (see DESIGN.md): findings, reports, errors, themes."""
+
+    findings: pd.DataFrame
+    reports: pd.DataFrame
+    errors: pd.DataFrame
+    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def failed(self) -> int:
+        return int(len(self.errors["path"].unique())) if len(self.errors) else 0
+
+
+def grade_column(question: str) -> str:
+    """`reports` column for a question's grade: grade_preventing_crime, ..."""
+    low = question.lower()
+    for needle, key in _QUESTION_KEYS:
+        if needle in low:
+            return f"grade_{key}"
+    words = re.sub(r"^how (effective|efficient|legitimate|well) (is|does) the force (at )?", "", low)
+    return "grade_" + re.sub(r"[^a-z0-9]+", "_", words).strip("_")[:40]
+
+
+def error_row(path: str | Path, stage: str, kind: str, message: str) -> dict[str, str]:
     return {"path": str(path), "stage": stage, "kind": kind, "message": message.splitlines()[0]}
 
 
-def extract(
-    inputs: Iterable[str | Path], on_file: Callable[[Outcome], None] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and segment reports: (sentences, errors) frames. No model is involved."""
-    paths = report_paths(inputs)
-    if not paths:
-        raise ReadError("No report files found in the inputs given (looked for .pdf and .txt).")
-    frames, errors = [], []
-    for outcome in read_each(paths):
+def process_file(
+    path: str | Path,
+    model: Model | None = None,
+    reader: Callable[[Path], Report] = read_report,
+    use_structure: bool = True,
+) -> FileResult:
+    """One report file to its findings and `reports` row. A bad file becomes error rows, never an exception."""
+    path = Path(path)
+    try:
+        report = reader(path)
+    except PeelError as exc:
+        return _failed(path, "read", exc.kind, str(exc))
+    except Exception as exc:  # one unexpected failure must not lose the other files
+        return _failed(path, "read", "internal", f"{type(exc).__name__}: {exc}")
+    try:
+        findings = findings_frame(report, model or load_model(), use_structure=use_structure)
+    except PeelError as exc:
+        return _failed(path, "classify", exc.kind, str(exc))
+    return FileResult(str(path), findings, report_row(report, findings))
+
+
+def _failed(path: Path, stage: str, kind: str, message: str) -> FileResult:
+    try:
+        sha = file_sha256(path)
+    except OSError:
+        sha = None
+    row = {c: None for c in REPORT_COLUMNS}
+    row.update(path=str(path), sha256=sha, status=kind, report_id=path.stem)
+    return FileResult(str(path), pd.DataFrame(columns=list(FINDING_COLUMNS)), row, (error_row(path, stage, kind, message),))
+
+
+def findings_frame(report: Report, model: Model, use_structure: bool = True) -> pd.DataFrame:
+    """Sentences of a report with the classify columns, the section evidence and the repeat flag."""
+    frame = sentences_frame(report)
+    predicted = model.predict(frame["text"].tolist())
+    for column in CLASSIFY_COLUMNS[1:]:
+        frame[column] = predicted[column].to_numpy() if len(frame) else pd.Series(dtype=object)
+    frame["unit"] = [s.unit for s in report.sentences]
+    questions = [s.section.split(" > ")[0] for s in report.sentences]
+    frame["question_grade"] = [report.grades.get(q) for q in questions]
+    if use_structure and len(frame):
+        frame = apply_structure(frame)
+    concern = frame["is_finding"].astype(bool) & frame["polarity"].isin(["negative", "mixed"])
+    frame["repeat_concern"] = repeat_concern_flags(frame["text"]) & concern
+    return frame[list(FINDING_COLUMNS)]
+
+
+def apply_structure(frame: pd.DataFrame) -> pd.DataFrame:
+    """Use what the report's structure says, beside the text classifier.
+
+    - a sentence or list item under "Areas for improvement", "Causes of concern" or
+      "Recommendations" is addressed to the force: a negative finding;
+    - a grade standing alone under a question is a finding with the grade's polarity.
+    """
+    frame = frame.copy()
+    in_negative = frame["section_kind"].isin(NEGATIVE_SECTIONS) & frame["unit"].isin(["sentence", "bullet"])
+    frame.loc[in_negative, "is_finding"] = True
+    frame.loc[in_negative, "polarity"] = "negative"
+    grade = frame["text"].str.strip().str.lower().map(GRADE_POLARITY)
+    is_grade = grade.notna() & (frame["unit"] == "heading")
+    frame.loc[is_grade, "is_finding"] = True
+    frame.loc[is_grade, "polarity"] = grade[is_grade]
+    frame.loc[is_grade, "themes"] = pd.Series([[] for _ in range(int(is_grade.sum()))], index=frame.index[is_grade])
+    return frame
+
+
+def report_row(report: Report, findings: pd.DataFrame) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "report_id": report.report_id,
+        "path": report.path,
+        "sha256": report.sha256,
+        "force": report.force,
+        "year": report.year,
+        "programme": report.programme,
+        "pages": report.pages or None,
+        "sentences": len(report.sentences),
+        "findings": int(findings["is_finding"].sum()) if len(findings) else 0,
+        "overall_grade": report.overall_grade,
+    }
+    for question, grade in report.grades.items():
+        row.setdefault(grade_column(question), grade)
+    row["status"] = "ok"
+    return row
+
+
+def analyse(
+    paths: Iterable[str | Path],
+    model: Model | str | Path | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+    use_structure: bool = True,
+) -> Results:
+    """Read, classify and aggregate many reports (files or folders).
+
+    Failures become rows of ``Results.errors`` and the run goes on.
+    """
+    files = report_paths(paths)
+    if not files:
+        raise ReadError("No report files found in the inputs given (looked for .pdf and .txt files).")
+    loaded = model if isinstance(model, Model) else load_model(model)
+    results = []
+    for path in files:
+        result = process_file(path, loaded, use_structure=use_structure)
         if on_file:
-            on_file(outcome)
-        if outcome.report is not None:
-            frames.append(sentences_frame(outcome.report))
-        elif outcome.error is not None:
-            errors.append(outcome.error)
-    sentences = pd.concat(frames, ignore_index=True) if frames else sentences_frame_empty()
+            on_file(result)
+        results.append(result)
+    return assemble(results)
+
+
+def assemble(results: list[FileResult]) -> Results:
+    """The batch tables from per-file results, in a stable order; duplicate reports counted once."""
+    results = sorted(results, key=lambda r: r.path)
+    rows, frames, errors = [], [], []
+    seen: dict[tuple, str] = {}
+    for result in sorted(results, key=_preference):
+        row = dict(result.report)
+        errors.extend(result.errors)
+        key = (row.get("force"), row.get("programme"), row.get("year"), row.get("sentences"))
+        if row.get("status") == "ok" and None not in key[:3]:
+            if key[:3] in seen:
+                row["status"] = "duplicate"
+                row["duplicate_of"] = seen[key[:3]]
+                rows.append(row)
+                continue
+            seen[key[:3]] = row["report_id"]
+        rows.append(row)
+        frames.append(result.findings)
+    findings = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else \
+        pd.DataFrame(columns=list(FINDING_COLUMNS))
+    findings = findings.sort_values(["report_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    reports = pd.DataFrame(rows)
+    grade_columns = sorted(c for c in reports.columns if c.startswith("grade_"))
+    extra = [c for c in ("duplicate_of",) if c in reports.columns]
+    reports = reports.reindex(columns=[*REPORT_COLUMNS, *grade_columns, "status", *extra])
+    reports = reports.sort_values("path", kind="stable").reset_index(drop=True)
+    for column in ("pages", "sentences", "findings"):
+        reports[column] = pd.to_numeric(reports[column]).astype("Int64")
+    errors_table = errors_frame(errors).sort_values("path", kind="stable").reset_index(drop=True)
+    return Results(findings=findings, reports=reports, errors=errors_table, themes=recurring_themes(findings))
+
+
+def _preference(result: FileResult) -> tuple[int, str]:
+    """PDF before text when the same report is present in both (PDF has page numbers)."""
+    return (0 if result.path.lower().endswith(".pdf") else 1, result.path)
+
+
+def extract(
+    inputs: Iterable[str | Path], on_file: Callable[[str], None] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read and segment reports, no model: (sentences, errors) frames."""
+    files = report_paths(inputs)
+    if not files:
+        raise ReadError("No report files found in the inputs given (looked for .pdf and .txt files).")
+    frames, errors = [], []
+    for path in files:
+        try:
+            frames.append(sentences_frame(read_report(path)))
+        except PeelError as exc:
+            errors.append(error_row(path, "read", exc.kind, str(exc)))
+        except Exception as exc:  # one unexpected failure must not lose the other files
+            errors.append(error_row(path, "read", "internal", f"{type(exc).__name__}: {exc}"))
+        if on_file:
+            on_file(str(path))
+    sentences = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(SENTENCE_COLUMNS))
     return sentences, errors_frame(errors)
 
 
-def sentences_frame_empty() -> pd.DataFrame:
-    from .tables import SENTENCE_COLUMNS
+def write_results(results: Results, out: str | Path) -> list[Path]:
+    """Write findings (parquet, csv), reports, themes and errors (csv) and report.html into ``out``."""
+    from . import report as html_report
+    from .tables import resolve_inside, write_table
 
-    return pd.DataFrame(columns=list(SENTENCE_COLUMNS))
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_table(results.findings, out, "findings", parquet=True)
+    written += write_table(results.reports, out, "reports", parquet=False)
+    written += write_table(results.themes, out, "themes", parquet=False)
+    written += write_table(results.errors, out, "errors", parquet=False)
+    written.append(html_report.write(results, resolve_inside(out, "report.html")))
+    return written

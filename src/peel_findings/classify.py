@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,7 +160,7 @@ def save_model(model: Model, directory: str | Path) -> Path:
         "themes": list(model.themes),
     }
     tmp = directory / (MODEL_FILE + ".tmp")
-    sio.dump(parts, tmp)
+    sio.dump(parts, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     tmp.replace(directory / MODEL_FILE)
     metadata = dict(model.metadata)
     metadata["theme_ids"] = list(model.theme_ids)

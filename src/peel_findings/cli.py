@@ -37,6 +37,78 @@ def _say(message: str) -> None:
 
 
 @app.command()
+def run(
+    inputs: Inputs,
+    out: OutDir,
+    model: Annotated[Optional[Path], typer.Option(help="Model folder; the shipped model by default.")] = None,
+    no_structure: Annotated[
+        bool, typer.Option("--no-structure", help="Classify sentences alone, ignoring section kinds and grade lines.")
+    ] = False,
+) -> None:
+    """Read, classify and aggregate reports: findings, reports, themes, errors tables and report.html in DIR."""
+    from .batch import analyse, report_paths, write_results
+    from .classify import load_model
+
+    files = report_paths(inputs)
+    if not files:
+        _fail("no report files found in the inputs given (looked for .pdf and .txt files).")
+    try:
+        loaded = load_model(model)
+    except PeelError as exc:
+        _fail(str(exc))
+    with _progress(len(files)) as advance:
+        results = analyse(files, model=loaded, on_file=lambda r: advance(r.path),
+                          use_structure=not no_structure)
+    write_results(results, out)
+    _summary(results, out)
+    raise typer.Exit(1 if results.failed else 0)
+
+
+class _progress:
+    """A rich progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("reading reports", total=self.total)
+        return self._advance
+
+    def _advance(self, path: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=Path(path).name[:40])
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _summary(results, out: Path) -> None:
+    reports = results.reports
+    ok = reports[reports["status"] == "ok"]
+    findings = results.findings
+    n_findings = int(findings["is_finding"].sum()) if len(findings) else 0
+    _say(f"{len(ok)} reports read ({ok['force'].nunique()} forces), {results.failed} failed, "
+         f"{int((reports['status'] == 'duplicate').sum())} duplicates skipped")
+    _say(f"{n_findings} findings in {len(findings)} sentences")
+    negative = results.themes[results.themes["polarity"] == "negative"].head(5)
+    if len(negative):
+        _say("most recurring negative themes (forces, findings):")
+        for row in negative.itertuples():
+            _say(f"  {row.theme:<28} {row.n_forces:>3} {row.n_findings:>5}")
+    for row in results.errors.itertuples():
+        _say(f"failed: {row.path}: {row.kind}")
+    _say(f"tables and report.html written to {out}")
+
+
+@app.command()
 def extract(inputs: Inputs, out: OutDir) -> None:
     """Read and segment reports (no model): DIR/sentences.parquet and DIR/sentences.csv."""
     from .batch import extract as run_extract

@@ -98,6 +98,8 @@ def train(
     texts = frame["text"].tolist()
     vectorizer = _vectorizer()
     features = vectorizer.fit_transform(texts)
+    for _, part in vectorizer.transformer_list:
+        part.stop_words_ = None  # every pruned n-gram: only for introspection, most of the file size
     finding_labels = frame["is_finding"].to_numpy()
     finding = _classifier(finding_labels.astype(int), seed).fit(features, finding_labels.astype(int))
     mask = finding_labels
