@@ -27,7 +27,7 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}td.cell{text-align:cent
 .grade-inadequate{background:#f6c4c4}.grade-adequate{background:#eef0d0}
 blockquote{margin:.35rem 0;padding:.3rem .7rem;border-left:3px solid #bbb;background:#fafafa}
 blockquote.negative{border-color:#c0392b}blockquote.positive{border-color:#27ae60}blockquote.mixed{border-color:#d68910}
-.meta{color:#555;font-size:.8rem}details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
+.meta{color:#555;font-size:.8rem}.scroll{overflow-x:auto}details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
 """
 
 
@@ -126,7 +126,8 @@ def heatmap(matrix: pd.DataFrame) -> str:
             label = f"{r.n_negative} of {r.n_findings} findings negative"
             cells.append(f'<td class="cell" style="background:{colour}" title="{escape(label)}">{share:.0%}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table id="heatmap-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (f'<div class="scroll"><table id="heatmap-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def bar_chart(themes: pd.DataFrame, polarity: str = "negative") -> str:
@@ -154,6 +155,10 @@ def bar_chart(themes: pd.DataFrame, polarity: str = "negative") -> str:
     )
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def quotes(findings: pd.DataFrame, per_theme: int = MAX_QUOTES) -> str:
     """For each theme, its findings quoted with force, page and sentence id (negative first)."""
     long = aggregate.theme_rows(findings)
@@ -176,6 +181,7 @@ def quotes(findings: pd.DataFrame, per_theme: int = MAX_QUOTES) -> str:
         more = f'<p class="meta">and {len(rows) - per_theme} more in findings.csv</p>' if len(rows) > per_theme else ""
         out.append(
             f'<details class="theme" id="theme-{escape(theme)}"><summary>{escape(theme)} '
-            f"({len(rows)} findings, {rows['force'].nunique()} forces)</summary>{''.join(items)}{more}</details>"
+            f"({_plural(len(rows), 'finding')}, {_plural(rows['force'].nunique(), 'force')})</summary>"
+            f"{''.join(items)}{more}</details>"
         )
     return "".join(out)
