@@ -30,6 +30,7 @@ CLASSIFY_COLUMNS = ("text", "is_finding", "finding_score", "polarity", "themes",
 # smuggle in code to run.
 TRUSTED_TYPES = [
     "sklearn.pipeline.FeatureUnion",
+    "peel_findings.features.CueFeatures",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.linear_model._logistic.LogisticRegression",
@@ -61,7 +62,13 @@ class Model:
     themes: Any
     theme_ids: tuple[str, ...]
     metadata: dict[str, Any] = field(default_factory=dict)
-    theme_threshold: float = 0.5
+    theme_thresholds: tuple[float, ...] = ()  # one per theme; 0.5 each when empty
+    polarity_weights: dict[str, float] = field(default_factory=dict)  # decision weights; 1 each when empty
+
+    def polarity_decision(self, proba: pd.DataFrame) -> np.ndarray:
+        """The polarity chosen from calibrated probabilities and the tuned class weights."""
+        weights = np.array([self.polarity_weights.get(c, 1.0) for c in proba.columns])
+        return np.asarray(proba.columns)[(proba.to_numpy() * weights).argmax(axis=1)]
 
     def predict(self, texts: Sequence[str]) -> pd.DataFrame:
         """The `classify` table for ``texts``, one row per text in input order."""
@@ -73,18 +80,21 @@ class Model:
         features = self.vectorizer.transform(texts)
         finding_score = self.finding.predict_proba(features)[:, 1]
         is_finding = finding_score >= 0.5
-        polarity_proba = self.polarity.predict_proba(features)
-        polarity_labels = np.asarray(self.polarity.classes_)[polarity_proba.argmax(axis=1)]
+        polarity_proba = pd.DataFrame(self.polarity.predict_proba(features), columns=list(self.polarity.classes_))
+        polarity_labels = self.polarity_decision(polarity_proba)
         theme_proba = self.themes.predict_proba(features)
         ids = self.theme_ids
-        chosen = (theme_proba >= self.theme_threshold) & is_finding[:, None]
+        thresholds = np.asarray(self.theme_thresholds or (0.5,) * len(ids))
+        chosen = (theme_proba >= thresholds[None, :]) & is_finding[:, None]
         rounded = np.round(theme_proba, 4).tolist()
         return pd.DataFrame(
             {
                 "text": texts,
                 "is_finding": is_finding,
                 "finding_score": finding_score,
-                "polarity": [p if f else None for p, f in zip(polarity_labels.tolist(), is_finding)],
+                # object dtype: pandas would otherwise infer a string column and turn None into NaN
+                "polarity": pd.Series([p if f else None for p, f in zip(polarity_labels.tolist(), is_finding)],
+                                      dtype=object),
                 "themes": [[ids[j] for j in np.flatnonzero(row)] for row in chosen],
                 "theme_scores": [dict(zip(ids, row)) for row in rounded],
             }
@@ -164,7 +174,8 @@ def save_model(model: Model, directory: str | Path) -> Path:
     tmp.replace(directory / MODEL_FILE)
     metadata = dict(model.metadata)
     metadata["theme_ids"] = list(model.theme_ids)
-    metadata["theme_threshold"] = model.theme_threshold
+    metadata["theme_thresholds"] = dict(zip(model.theme_ids, model.theme_thresholds or (0.5,) * len(model.theme_ids)))
+    metadata["polarity_weights"] = model.polarity_weights
     metadata["model_sha256"] = sha256_of(directory / MODEL_FILE)
     (directory / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
     model.metadata = metadata
@@ -216,7 +227,8 @@ def load_model(path: str | Path | None = None) -> Model:
         themes=ThemeHeads(parts["themes"]),
         theme_ids=tuple(metadata["theme_ids"]),
         metadata=metadata,
-        theme_threshold=float(metadata.get("theme_threshold", 0.5)),
+        theme_thresholds=tuple(float(metadata.get("theme_thresholds", {}).get(t, 0.5)) for t in metadata["theme_ids"]),
+        polarity_weights={k: float(v) for k, v in metadata.get("polarity_weights", {}).items()},
     )
     _CACHE[key] = model
     return model

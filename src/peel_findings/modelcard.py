@@ -98,8 +98,10 @@ def model_card(metadata: dict[str, Any]) -> str:
         "- Features: TF-IDF over word 1-2-grams and character 3-5-grams (within word boundaries).",
         "- Heads: logistic regression (class-balanced), sigmoid-calibrated with 3-fold internal CV",
         "  where a class has at least 6 examples; one binary head per theme, trained on findings only.",
-        "- Decision: finding when its probability >= 0.5; a theme when its probability >= "
-        f"{metadata.get('theme_threshold', 0.5)} and the sentence is a finding.",
+        "- Decision: finding when its probability >= 0.5; a theme when its probability reaches that",
+        "  theme's threshold and the sentence is a finding; polarity by class-weighted probabilities.",
+        "  Thresholds and weights are chosen by a 3-fold inner cross-validation grouped by force on the",
+        "  training records only (`theme_thresholds`, `polarity_weights` in metadata.json).",
         "- Stored with skops (`model.skops`): loading admits only a fixed list of scikit-learn types, so",
         "  the file cannot run code; `metadata.json` holds its SHA-256, checked before loading.",
         "",

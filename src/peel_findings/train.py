@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import __version__
 from .classify import Model, ThemeHeads
+from .features import POLARITY_CUES, CueFeatures
 from .labels import Taxonomy, load_taxonomy
 from .metrics import label_counts, summarise
 
@@ -33,21 +34,22 @@ MIN_EXAMPLES_FOR_CALIBRATION = 6
 FREQUENT_THEME_MIN = 10
 
 
-def _vectorizer() -> Any:
+def _vectorizer(taxonomy: Taxonomy, chars: bool = True, cues: bool = True) -> Any:
+    """Word 1-2-grams, character 3-5-grams, and cue-word indicators (theme keywords, polarity cues)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
-    return FeatureUnion(
-        [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, dtype=np.float32
-                ),
-            ),
-        ]
-    )
+    parts: list[tuple[str, Any]] = [
+        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)),
+    ]
+    if chars:
+        parts.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
+                                               sublinear_tf=True, dtype=np.float32)))
+    if cues:
+        groups = tuple((f"theme:{t.id}", (t.name, *t.keywords)) for t in taxonomy.themes)
+        groups += tuple((name, words) for name, words in POLARITY_CUES.items())
+        parts.append(("cues", CueFeatures(groups=groups)))
+    return FeatureUnion(parts)
 
 
 def _classifier(labels: np.ndarray, seed: int, c: float = 4.0) -> Any:
@@ -87,28 +89,109 @@ def data_sha256(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
+def _inner_folds(groups: np.ndarray, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Three inner folds, grouped by force where there are enough forces, to pick decision rules."""
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    if len(set(groups.tolist())) >= 3:
+        return list(GroupKFold(n_splits=3).split(labels, labels, groups))
+    return list(StratifiedKFold(n_splits=3).split(labels, labels))
+
+
+def _out_of_fold(features: Any, labels: np.ndarray, folds: list, seed: int) -> np.ndarray | None:
+    """Out-of-fold probabilities of the positive class (binary) or of each class (multiclass)."""
+    classes = sorted(set(labels.tolist()))
+    out = np.zeros((len(labels), len(classes)))
+    for fit_idx, held_idx in folds:
+        y = labels[fit_idx]
+        if len(set(y.tolist())) < 2:
+            return None
+        head = _classifier(y, seed).fit(features[fit_idx], y)
+        proba = head.predict_proba(features[held_idx])
+        for j, c in enumerate(head.classes_):
+            out[np.ix_(held_idx, [classes.index(c)])] = proba[:, [j]]
+    return out
+
+
+def _best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The threshold on calibrated scores that maximises F1 (ties: the one nearest 0.5)."""
+    best, best_f1 = 0.5, -1.0
+    for t in sorted(np.arange(0.10, 0.61, 0.05), key=lambda x: abs(x - 0.5)):
+        pred = scores >= t
+        tp = int((pred & labels).sum())
+        f1 = 2 * tp / max(int(pred.sum()) + int(labels.sum()), 1)
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = float(round(t, 2)), f1
+    return best
+
+
+def _best_class_weights(proba: np.ndarray, labels: np.ndarray, classes: list[str]) -> np.ndarray:
+    """Multiplicative weights on class probabilities that maximise macro-F1 (coordinate search)."""
+    from sklearn.metrics import f1_score
+
+    weights = np.ones(len(classes))
+    grid = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+
+    def score(w: np.ndarray) -> float:
+        pred = np.asarray(classes)[(proba * w).argmax(axis=1)]
+        return f1_score(labels, pred, labels=classes, average="macro", zero_division=0)
+
+    best = score(weights)
+    for _ in range(2):
+        for j in range(len(classes)):
+            for g in grid:
+                trial = weights.copy()
+                trial[j] = g
+                value = score(trial)
+                if value > best + 1e-9:
+                    best, weights = value, trial
+    return weights
+
+
 def train(
     records: Iterable[dict[str, Any]] | pd.DataFrame,
     taxonomy: Taxonomy | None = None,
     seed: int = 0,
+    tune_decisions: bool = True,
+    feature_set: dict[str, bool] | None = None,
 ) -> Model:
-    """Fit the finding, polarity and theme heads on labelled records."""
+    """Fit the finding, polarity and theme heads on labelled records.
+
+    With ``tune_decisions``, each theme's decision threshold and the polarity class
+    weights are chosen by an inner cross-validation on the training records (grouped
+    by force), so they never see the records a model is evaluated on.
+    """
     taxonomy = taxonomy or load_taxonomy()
     frame = records_frame(records)
     texts = frame["text"].tolist()
-    vectorizer = _vectorizer()
+    vectorizer = _vectorizer(taxonomy, **(feature_set or {}))
     features = vectorizer.fit_transform(texts)
     for _, part in vectorizer.transformer_list:
-        part.stop_words_ = None  # every pruned n-gram: only for introspection, most of the file size
+        if hasattr(part, "stop_words_"):
+            part.stop_words_ = None  # every pruned n-gram: only for introspection, most of the file size
     finding_labels = frame["is_finding"].to_numpy()
     finding = _classifier(finding_labels.astype(int), seed).fit(features, finding_labels.astype(int))
     mask = finding_labels
     polarity_labels = frame.loc[mask, "polarity"].to_numpy(object)
     polarity = _classifier(polarity_labels, seed).fit(features[mask], polarity_labels)
-    theme_heads = []
+    theme_heads, thresholds = [], []
+    groups = frame.loc[mask, "force"].astype(str).to_numpy()
+    folds = _inner_folds(groups, polarity_labels) if tune_decisions else []
     for theme in taxonomy.ids:
         y = np.array([theme in t for t in frame.loc[mask, "themes"]], dtype=int)
         theme_heads.append(_classifier(y, seed).fit(features[mask], y))
+        threshold = 0.5
+        if tune_decisions and y.sum() >= MIN_EXAMPLES_FOR_CALIBRATION:
+            oof = _out_of_fold(features[mask], y, folds, seed)
+            if oof is not None:
+                threshold = _best_threshold(oof[:, 1], y.astype(bool))
+        thresholds.append(threshold)
+    polarity_classes = sorted(set(polarity_labels.tolist()))
+    polarity_weights = np.ones(len(polarity_classes))
+    if tune_decisions and len(polarity_classes) > 1:
+        oof = _out_of_fold(features[mask], polarity_labels, folds, seed)
+        if oof is not None:
+            polarity_weights = _best_class_weights(oof, polarity_labels, polarity_classes)
     metadata = {
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "versions": _versions(),
@@ -128,6 +211,8 @@ def train(
         themes=ThemeHeads(theme_heads),
         theme_ids=taxonomy.ids,
         metadata=metadata,
+        theme_thresholds=tuple(thresholds),
+        polarity_weights=dict(zip(polarity_classes, polarity_weights.tolist())),
     )
 
 
@@ -150,7 +235,7 @@ def predictions(model: Model, texts: Sequence[str]) -> pd.DataFrame:
     out = model.predict(list(texts))
     if len(out):
         proba = model.polarity_scores(list(texts))
-        out["polarity_any"] = proba.idxmax(axis=1).to_numpy()
+        out["polarity_any"] = model.polarity_decision(proba)
     return out
 
 
@@ -191,6 +276,7 @@ def cross_validate(
     seed: int = 0,
     n_boot: int = 1000,
     progress: Callable[[str], None] | None = None,
+    **train_options: Any,
 ) -> dict[str, Any]:
     """Leave-one-force-out evaluation of `train`, with the keyword baseline beside it.
 
@@ -207,7 +293,7 @@ def cross_validate(
         if progress:
             progress(f"fold {n}/{len(forces)}: holding out {force}")
         held = frame["force"].astype(str) == force
-        model = train(frame[~held], taxonomy=taxonomy, seed=seed)
+        model = train(frame[~held], taxonomy=taxonomy, seed=seed, **train_options)
         pred = predictions(model, frame.loc[held, "text"].tolist())
         pred.index = frame.index[held]
         pooled.append(pred)
@@ -219,6 +305,7 @@ def cross_validate(
         "model": _score(frame, pred, taxonomy, n_boot),
         "baseline": _score(frame, baseline, taxonomy, n_boot),
         "predictions": pred,
+        "train_options": train_options,
     }
 
 
