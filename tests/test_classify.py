@@ -107,3 +107,18 @@ def test_classify_cue_features_follow_the_estimator_contract():
     assert list(est.get_feature_names_out()) == ["theme:mash", "cue:contrast"]
     with pytest.raises(ValueError, match="pairs"):
         CueFeatures(groups=(("bad", "not-a-tuple"),)).fit(["x"])
+
+
+def test_classify_fast_char_ngrams_equal_scikit_learns():
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from peel_findings.features import CharNgramTfidf
+
+    texts = [json.loads(line)["text"] for line in TINY.read_text().splitlines()]
+    texts += ["a", "", "  spaced   out  ", "Ünïcödé — “quoted” text", "The MASH. The mash!"]
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
+                                dtype=np.float32).fit(texts)
+    ours = CharNgramTfidf(ngram_range=(3, 5), min_df=2, sublinear_tf=True).fit(texts)
+    assert np.allclose(reference.transform(texts).toarray(), ours.transform(texts).toarray(), atol=1e-6)
+    assert "_cache" not in ours.__getstate__()

@@ -8,16 +8,18 @@ tables. The same report met twice (as PDF and as text, say) is counted once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from . import __version__, shards
 from .aggregate import recurring_themes, repeat_concern_flags
 from .classify import CLASSIFY_COLUMNS, Model, load_model
 from .errors import PeelError, ReadError
+from .parallel import Limits, map_dask, map_local, model_argument
 from .pipeline import file_sha256, read_report
 from .read import SUPPORTED_SUFFIXES
 from .tables import SENTENCE_COLUMNS, errors_frame, sentences_frame
@@ -182,27 +184,152 @@ def report_row(report: Report, findings: pd.DataFrame) -> dict[str, Any]:
     return row
 
 
+@dataclass(frozen=True)
+class RunConfig:
+    """How a batch runs. Defaults suit a laptop; every limit can be raised or switched off (None).
+
+    jobs: worker processes (1 reads files one at a time, still in a killable worker when a
+    timeout is set). timeout: seconds per file before its worker is killed. memory_mb: cap per
+    worker. max_file_mb / max_pages: larger files are recorded as ``too_large``. scheduler: a
+    Dask scheduler address; files then run on that cluster.
+    """
+
+    jobs: int = 1
+    timeout: float | None = 300.0
+    memory_mb: int | None = 4096
+    max_file_mb: float | None = 500.0
+    max_pages: int | None = 5000
+    use_structure: bool = True
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1; got {self.jobs!r}.")
+        if self.max_file_mb is not None and self.max_file_mb <= 0:
+            raise ValueError(f"max_file_mb must be positive or None; got {self.max_file_mb!r}.")
+        if self.max_pages is not None and self.max_pages < 1:
+            raise ValueError(f"max_pages must be at least 1 or None; got {self.max_pages!r}.")
+        Limits(self.timeout, self.memory_mb)  # validates both
+
+    def settings(self) -> dict[str, Any]:
+        """The settings that change a file's result (part of the resume fingerprint)."""
+        return {"use_structure": self.use_structure, "max_file_mb": self.max_file_mb, "max_pages": self.max_pages}
+
+
+def run_file(
+    path: str,
+    model: Model | str | None = None,
+    reader: Callable[..., Report] | None = None,
+    use_structure: bool = True,
+    max_file_mb: float | None = None,
+    max_pages: int | None = None,
+) -> FileResult:
+    """The per-file task of a batch: size and page limits, then `process_file`. Picklable."""
+    file = Path(path)
+    try:
+        size_mb = file.stat().st_size / 1e6
+    except OSError as exc:
+        return _failed(file, "read", "corrupt", f"{file}: cannot be opened ({exc.strerror}).")
+    if max_file_mb is not None and size_mb > max_file_mb:
+        return _failed(file, "read", "too_large",
+                       f"{file}: {size_mb:.0f} MB is over the {max_file_mb:g} MB limit; raise --max-file-mb to read it.")
+    loaded = model if isinstance(model, Model) else load_model(model)
+    if reader is None:
+        def reader(p: Path) -> Report:
+            return read_report(p, max_pages=max_pages)
+    return process_file(file, loaded, reader=reader, use_structure=use_structure)
+
+
 def analyse(
     paths: Iterable[str | Path],
     model: Model | str | Path | None = None,
+    config: RunConfig | None = None,
+    cache_dir: str | Path | None = None,
     on_file: Callable[[FileResult], None] | None = None,
-    use_structure: bool = True,
+    reader: Callable[..., Report] | None = None,
+    use_structure: bool | None = None,
 ) -> Results:
     """Read, classify and aggregate many reports (files or folders).
 
-    Failures become rows of ``Results.errors`` and the run goes on.
+    Every failure becomes a row of ``Results.errors`` and the run goes on. With
+    ``cache_dir``, each file's result is kept as a shard there and a re-run skips files
+    already done (same content, same settings, same model).
     """
-    files = report_paths(paths)
+    config = config or RunConfig(timeout=None)
+    if use_structure is not None:
+        config = replace(config, use_structure=use_structure)
+    files = [str(p) for p in report_paths(paths)]
     if not files:
         raise ReadError("No report files found in the inputs given (looked for .pdf and .txt files).")
     loaded = model if isinstance(model, Model) else load_model(model)
-    results = []
+    print_ = shards.fingerprint({"version": __version__, **config.settings(),
+                                 "model": loaded.metadata.get("model_sha256"),
+                                 "reader": getattr(reader, "__qualname__", None)})
+    results: dict[str, FileResult] = {}
+    todo: dict[str, Path | None] = {}
     for path in files:
-        result = process_file(path, loaded, use_structure=use_structure)
+        shard = _shard_for(path, cache_dir, print_)
+        if shard is not None and shard.exists():
+            results[path] = _from_shard(path, shard)
+            if on_file:
+                on_file(results[path])
+        else:
+            todo[path] = shard
+    kwargs = {"model": model_argument(model) if not isinstance(model, Model) else loaded, "reader": reader,
+              "use_structure": config.use_structure, "max_file_mb": config.max_file_mb,
+              "max_pages": config.max_pages}
+    for path, result in _map(list(todo), kwargs, config, loaded):
+        results[path] = _through_shard(result, todo[path])
         if on_file:
-            on_file(result)
-        results.append(result)
-    return assemble(results)
+            on_file(results[path])
+    return assemble(list(results.values()))
+
+
+def _map(paths: list[str], kwargs: dict[str, Any], config: RunConfig, loaded: Model) -> Iterator[tuple[str, FileResult]]:
+    """Each file's result, computed in process, in a local pool or on a Dask cluster."""
+    if not paths:
+        return
+    if config.scheduler:
+        done_iter = map_dask(run_file, paths, kwargs, config.scheduler)
+    elif config.jobs == 1 and config.timeout is None:
+        for path in paths:
+            yield path, run_file(path, **{**kwargs, "model": loaded})
+        return
+    else:
+        done_iter = map_local(run_file, paths, kwargs, config.jobs, Limits(config.timeout, config.memory_mb))
+    for done in done_iter:
+        if done.failure:
+            yield done.path, _failed(Path(done.path), "read", done.failure, done.message)
+        else:
+            yield done.path, done.result
+
+
+def _shard_for(path: str, cache_dir: str | Path | None, print_: str) -> Path | None:
+    if cache_dir is None:
+        return None
+    try:
+        return shards.shard_path(Path(cache_dir), file_sha256(path), print_)
+    except OSError:
+        return None
+
+
+def _through_shard(result: FileResult, shard: Path | None) -> FileResult:
+    """Store a result as a shard (when resuming is on) and return it as read back from that form."""
+    payload_path = shard
+    if payload_path is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            payload_path = Path(tmp) / "shard.json"
+            shards.save(payload_path, result.findings, result.report, list(result.errors))
+            return _from_shard(result.path, payload_path)
+    shards.save(payload_path, result.findings, result.report, list(result.errors))
+    return _from_shard(result.path, payload_path)
+
+
+def _from_shard(path: str, shard: Path) -> FileResult:
+    findings, report, errors = shards.load(shard)
+    return FileResult(path, findings, report, tuple(errors))
 
 
 def assemble(results: list[FileResult]) -> Results:
@@ -263,13 +390,24 @@ def extract(
     return sentences, errors_frame(errors)
 
 
-def write_results(results: Results, out: str | Path) -> list[Path]:
-    """Write findings (parquet, csv), reports, themes and errors (csv) and report.html into ``out``."""
+def write_results(results: Results, out: str | Path, manifest: dict[str, Any] | None = None) -> list[Path]:
+    """Write findings (parquet, csv), reports, themes and errors (csv) and report.html into ``out``.
+
+    The tables hold no times, so the same inputs give the same bytes; times and settings
+    go to ``run.json`` when a ``manifest`` is given.
+    """
+    import json
+
     from . import report as html_report
-    from .tables import resolve_inside, write_table
+    from .tables import atomic_write_bytes, resolve_inside, write_table
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    if manifest is not None:
+        record = {**manifest, "version": __version__, "reports": int((results.reports["status"] == "ok").sum()),
+                  "failed": results.failed, "findings": int(results.findings["is_finding"].sum())}
+        atomic_write_bytes(resolve_inside(out, "run.json"),
+                           json.dumps(record, indent=2, default=str).encode("utf-8"))
     written = write_table(results.findings, out, "findings", parquet=True)
     written += write_table(results.reports, out, "reports", parquet=False)
     written += write_table(results.themes, out, "themes", parquet=False)

@@ -31,6 +31,7 @@ CLASSIFY_COLUMNS = ("text", "is_finding", "finding_score", "polarity", "themes",
 TRUSTED_TYPES = [
     "sklearn.pipeline.FeatureUnion",
     "peel_findings.features.CueFeatures",
+    "peel_findings.features.CharNgramTfidf",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.linear_model._logistic.LogisticRegression",

@@ -44,22 +44,42 @@ def run(
     no_structure: Annotated[
         bool, typer.Option("--no-structure", help="Classify sentences alone, ignoring section kinds and grade lines.")
     ] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
+    timeout: Annotated[float, typer.Option(help="Seconds per file before it is stopped (0: no limit).")] = 300.0,
+    memory_mb: Annotated[int, typer.Option(help="Memory cap per worker in MB (0: no cap).")] = 4096,
+    max_file_mb: Annotated[float, typer.Option(help="Larger files are recorded as too_large (0: no limit).")] = 500.0,
+    max_pages: Annotated[int, typer.Option(help="PDFs with more pages are recorded as too_large (0: no limit).")] = 5000,
+    scheduler: Annotated[
+        Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786): run the files on that cluster.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume/--no-resume", help="Keep per-file results in DIR/.peel-cache and skip files done.")
+    ] = True,
 ) -> None:
     """Read, classify and aggregate reports: findings, reports, themes, errors tables and report.html in DIR."""
-    from .batch import analyse, report_paths, write_results
+    import time
+
+    from .batch import RunConfig, analyse, report_paths, write_results
     from .classify import load_model
 
     files = report_paths(inputs)
     if not files:
         _fail("no report files found in the inputs given (looked for .pdf and .txt files).")
     try:
+        config = RunConfig(jobs=jobs, timeout=timeout or None, memory_mb=memory_mb or None,
+                           max_file_mb=max_file_mb or None, max_pages=max_pages or None,
+                           use_structure=not no_structure, scheduler=scheduler)
         loaded = load_model(model)
+    except ValueError as exc:
+        _fail(str(exc))
     except PeelError as exc:
         _fail(str(exc))
+    started = time.time()
     with _progress(len(files)) as advance:
-        results = analyse(files, model=loaded, on_file=lambda r: advance(r.path),
-                          use_structure=not no_structure)
-    write_results(results, out)
+        results = analyse(files, model=model or loaded, config=config, cache_dir=out if resume else None,
+                          on_file=lambda r: advance(r.path))
+    write_results(results, out, manifest={"started": started, "finished": time.time(), "config": config.__dict__,
+                                          "inputs": [str(i) for i in inputs]})
     _summary(results, out)
     raise typer.Exit(1 if results.failed else 0)
 

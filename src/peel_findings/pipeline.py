@@ -34,12 +34,13 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def read_report(path: str | Path) -> Report:
+def read_report(path: str | Path, max_pages: int | None = None) -> Report:
     """Read one report (PDF or text) into metadata, sections, grades and sentences.
 
-    Raises a `PeelError` subclass with a message saying what was wrong with the file.
+    Raises a `PeelError` subclass with a message saying what was wrong with the file;
+    a PDF of more than ``max_pages`` pages raises `TooLargeError`.
     """
-    doc = read_document(path)
+    doc = read_document(path, max_pages=max_pages)
     return build_report(doc, report_id=report_id_for(path), sha256=file_sha256(path))
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import __version__
 from .classify import Model, ThemeHeads
-from .features import POLARITY_CUES, CueFeatures
+from .features import POLARITY_CUES, CharNgramTfidf, CueFeatures
 from .labels import Taxonomy, load_taxonomy
 from .metrics import label_counts, summarise
 
@@ -43,8 +43,7 @@ def _vectorizer(taxonomy: Taxonomy, chars: bool = True, cues: bool = True) -> An
         ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)),
     ]
     if chars:
-        parts.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
-                                               sublinear_tf=True, dtype=np.float32)))
+        parts.append(("chars", CharNgramTfidf(ngram_range=(3, 5), min_df=2, sublinear_tf=True)))
     if cues:
         groups = tuple((f"theme:{t.id}", (t.name, *t.keywords)) for t in taxonomy.themes)
         groups += tuple((name, words) for name, words in POLARITY_CUES.items())

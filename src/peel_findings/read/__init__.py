@@ -10,7 +10,7 @@ from ..types import Document
 SUPPORTED_SUFFIXES = (".pdf", ".txt")
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, max_pages: int | None = None) -> Document:
     """Read a report file with the reader its extension names."""
     path = Path(path)
     if not path.exists():
@@ -28,7 +28,7 @@ def read_document(path: str | Path) -> Document:
     if suffix == ".pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path)
+        return read_pdf(path, max_pages=max_pages)
     from .text import read_text
 
     return read_text(path)
