@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -21,54 +20,13 @@ from peel_findings.errors import (
 
 reportlab = pytest.importorskip("reportlab")
 
-
-def _text_pdf(path: Path, text: str = "The force is good at preventing crime.") -> Path:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    c.drawString(72, 700, text)
-    c.showPage()
-    c.save()
-    return path
-
-
-def _image_only_pdf(path: Path) -> Path:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (200, 100), (200, 30, 30)).save(buffer, format="PNG")
-    buffer.seek(0)
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    c.drawImage(ImageReader(buffer), 72, 600, width=200, height=100)
-    c.showPage()
-    c.save()
-    return path
-
-
-def _encrypted_pdf(path: Path, tmp: Path) -> Path:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for page in PdfReader(_text_pdf(tmp / "plain.pdf")).pages:
-        writer.add_page(page)
-    writer.encrypt(user_password="secret", owner_password="owner")
-    with open(path, "wb") as handle:
-        writer.write(handle)
-    return path
+import badfiles  # noqa: E402
 
 
 def _bad_files(tmp: Path) -> dict[str, tuple[Path, type[PeelError]]]:
-    good = _text_pdf(tmp / "good.pdf")
-    truncated = tmp / "truncated.pdf"
-    truncated.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
-    not_pdf = tmp / "page.pdf"
-    not_pdf.write_text("<html><body>404 Not Found</body></html>")
-    png = tmp / "picture.pdf"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    truncated = badfiles.truncated_pdf(tmp / "truncated.pdf")
+    not_pdf = badfiles.not_a_pdf(tmp / "page.pdf")
+    png = badfiles.png_named_pdf(tmp / "picture.pdf")
     empty = tmp / "empty.txt"
     empty.write_bytes(b"")
     empty_pdf = tmp / "empty.pdf"
@@ -82,8 +40,8 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, type[PeelError]]]:
         "empty_text": (empty, EmptyFileError),
         "empty_pdf": (empty_pdf, EmptyFileError),
         "unsupported": (docx, UnsupportedFormatError),
-        "encrypted": (_encrypted_pdf(tmp / "locked.pdf", tmp), EncryptedPdfError),
-        "image_only": (_image_only_pdf(tmp / "scan.pdf"), NoTextLayerError),
+        "encrypted": (badfiles.encrypted_pdf(tmp / "locked.pdf"), EncryptedPdfError),
+        "image_only": (badfiles.image_only_pdf(tmp / "scan.pdf"), NoTextLayerError),
     }
 
 
@@ -116,5 +74,5 @@ def test_read_errors_cli_prints_one_line_and_exits_nonzero(tmp_path, case):
 
 
 def test_read_errors_good_pdf_still_reads(tmp_path):
-    report = read_report(_text_pdf(tmp_path / "good.pdf"))
+    report = read_report(badfiles.text_pdf(tmp_path / "good.pdf"))
     assert [s.text for s in report.sentences] == ["The force is good at preventing crime."]

@@ -336,18 +336,20 @@ def assemble(results: list[FileResult]) -> Results:
     """The batch tables from per-file results, in a stable order; duplicate reports counted once."""
     results = sorted(results, key=lambda r: r.path)
     rows, frames, errors = [], [], []
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple, list[tuple[str, set[str]]]] = {}
     for result in sorted(results, key=_preference):
         row = dict(result.report)
         errors.extend(result.errors)
-        key = (row.get("force"), row.get("programme"), row.get("year"), row.get("sentences"))
-        if row.get("status") == "ok" and None not in key[:3]:
-            if key[:3] in seen:
+        key = (row.get("force"), row.get("programme"), row.get("year"))
+        if row.get("status") == "ok" and None not in key:
+            texts = set(result.findings["text"].str.lower().str.split().str.join(" "))
+            original = next((rid for rid, other in seen.get(key, []) if _overlap(texts, other) >= 0.8), None)
+            if original is not None:
                 row["status"] = "duplicate"
-                row["duplicate_of"] = seen[key[:3]]
+                row["duplicate_of"] = original
                 rows.append(row)
                 continue
-            seen[key[:3]] = row["report_id"]
+            seen.setdefault(key, []).append((row["report_id"], texts))
         rows.append(row)
         frames.append(result.findings)
     findings = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else \
@@ -362,6 +364,11 @@ def assemble(results: list[FileResult]) -> Results:
         reports[column] = pd.to_numeric(reports[column]).astype("Int64")
     errors_table = errors_frame(errors).sort_values("path", kind="stable").reset_index(drop=True)
     return Results(findings=findings, reports=reports, errors=errors_table, themes=recurring_themes(findings))
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Share of sentences two reports have in common (the same report in two formats: most)."""
+    return len(a & b) / max(1, min(len(a), len(b)))
 
 
 def _preference(result: FileResult) -> tuple[int, str]:
