@@ -78,6 +78,12 @@ class Model:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in CLASSIFY_COLUMNS}).astype(
                 {"is_finding": bool, "finding_score": float}
             )
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            return self._predict(texts)
+
+    def _predict(self, texts: list[str]) -> pd.DataFrame:
         features = self.vectorizer.transform(texts)
         finding_score = self.finding.predict_proba(features)[:, 1]
         is_finding = finding_score >= 0.5
@@ -195,6 +201,12 @@ def load_model(path: str | Path | None = None) -> Model:
     directory = Path(path) if path is not None else default_model_dir()
     if directory.is_file():
         directory = directory.parent
+    if path is not None and not (directory / MODEL_FILE).exists() and "/" not in str(path):
+        from .registry import models_dir
+
+        named = models_dir() / str(path)  # a model name in the registry, e.g. an earlier default
+        if (named / MODEL_FILE).exists():
+            directory = named
     model_file, meta_file = directory / MODEL_FILE, directory / METADATA_FILE
     if not model_file.exists() or not meta_file.exists():
         raise ModelError(

@@ -189,28 +189,85 @@ def classify(
 
 @app.command()
 def train(
-    labelled: Annotated[list[Path], typer.Argument(help="Labelled records (JSONL or CSV, LABELLING.md format).")],
+    labelled: Annotated[list[Path], typer.Argument(
+        help="Labelled records: LABELLING.md JSONL, CSV, Label Studio JSON export or Prodigy JSONL (by extension).")],
     out: OutDir,
     taxonomy: Annotated[Optional[Path], typer.Option(help="Taxonomy JSON; the shipped one by default.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     cross_validate: Annotated[
         bool, typer.Option("--cross-validate/--no-cross-validate", help="Leave-one-force-out scores for the card.")
     ] = True,
+    baseline: Annotated[Optional[list[Path]], typer.Option(
+        help="Records the current default was trained on: compare both recipes on the same folds.")] = None,
+    promote: Annotated[bool, typer.Option(help="Make the new model the default if it is not worse.")] = False,
+    force: Annotated[bool, typer.Option(help="With --promote: make it the default even if it is worse.")] = False,
+    name: Annotated[Optional[str], typer.Option(help="Name to keep the model under (default: its date and hash).")] = None,
+    models_dir: Annotated[Optional[Path], typer.Option(help="Model registry folder (default: the shipped models).")] = None,
 ) -> None:
-    """Train a model on labelled records and write it, with metadata and a model card, to DIR."""
-    from .labels import load_taxonomy, read_records
+    """Train a model on labelled records; write it, its metadata and model card to DIR; optionally compare and promote."""
+    from .interchange import import_records
+    from .labels import load_taxonomy
     from .modelcard import train_and_save
 
+    if promote and not baseline:
+        _fail("--promote needs --baseline: the records the current default was trained on, to compare with.")
     try:
         tax = load_taxonomy(taxonomy)
-        records = read_records(labelled, tax)
+        records = [r for path in labelled for r in import_records(path, taxonomy=tax)]
+        base = [r for path in baseline or [] for r in import_records(path)]
         directory = train_and_save(records, out, taxonomy=tax, seed=seed, cross_validate=cross_validate,
-                                   progress=_say)
+                                   progress=_say, name=name)
     except PeelError as exc:
         _fail(str(exc))
     except ValueError as exc:
         _fail(str(exc))
     _say(f"model written to {directory}")
+    if not baseline:
+        return
+    from .compare import compare, comparison_table
+    from .registry import promote as make_default
+
+    result = compare(base, records, taxonomy=tax, seed=seed, progress=_say)
+    table = comparison_table(result)
+    table.to_csv(directory / "comparison.csv", index=False)
+    typer.echo(table.to_string(index=False))
+    diff = result["macro_f1_difference"]
+    verdict = (f"macro-F1 difference {diff['value']:+.3f} [{diff['low']:+.3f}, {diff['high']:+.3f}]: "
+               + ("worse beyond the interval" if result["worse"] else "not worse"))
+    _say(verdict)
+    if promote and (not result["worse"] or force):
+        previous = make_default(directory, models_dir)
+        _say(f"{directory} is now the default model" + (f"; the previous one is kept as '{previous}'" if previous else ""))
+    elif promote:
+        _say("not promoted: the new model is worse (use --force to promote it anyway)")
+
+
+@app.command()
+def queue(
+    findings: Annotated[Path, typer.Argument(help="findings.parquet/.csv from `peel run`, or sentences from `peel extract`.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.jsonl, .csv, .json for Label Studio, .prodigy.jsonl).")],
+    n: Annotated[int, typer.Option("--n", help="How many sentences to queue.")] = 100,
+    strategy: Annotated[str, typer.Option(help="margin, least_confidence or random.")] = "margin",
+    fmt: Annotated[Optional[str], typer.Option("--format", help="jsonl, csv, labelstudio or prodigy (default: from --out).")] = None,
+    model: Annotated[Optional[Path], typer.Option(help="Model folder or name; the default model otherwise.")] = None,
+) -> None:
+    """Pick the sentences most worth labelling, spread across forces, prefilled with the model's guesses."""
+    import pandas as pd
+
+    from .active import build_queue
+    from .classify import load_model
+    from .interchange import export_records
+
+    if not findings.exists():
+        _fail(f"{findings}: no such file.")
+    try:
+        table = pd.read_parquet(findings) if findings.suffix == ".parquet" else (
+            pd.read_csv(findings) if findings.suffix == ".csv" else pd.read_json(findings, lines=True))
+        picked = build_queue(table, n, model=load_model(model), strategy=strategy)  # type: ignore[arg-type]
+        export_records(picked.to_dict("records"), out, fmt)  # type: ignore[arg-type]
+    except (PeelError, ValueError) as exc:
+        _fail(str(exc))
+    _say(f"{len(picked)} sentences queued in {out} ({picked['force'].nunique()} forces)")
 
 
 @app.command()

@@ -26,12 +26,29 @@ POLARITY_CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+_TOKEN = re.compile(r"[\w][\w'’-]*")
+
+
 @lru_cache(maxsize=64)
-def _patterns(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], ...]:
-    """One regex per group; a cue matches at the start of a word (so "allocat" matches "allocated")."""
-    return tuple(
-        re.compile(r"\b(?:" + "|".join(re.escape(c.lower()) for c in sorted(cues, key=len, reverse=True)) + ")")
-        for _, cues in groups
+def _matcher(
+    groups: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[dict[str, tuple[int, ...]], re.Pattern[str] | None, dict[str, tuple[int, ...]]]:
+    """Single-word cues (matched at the start of a word: "allocat" matches "allocated"), and one
+    regex for the multi-word cues, with the column(s) each cue belongs to."""
+    single: dict[str, set[int]] = {}
+    phrases: dict[str, set[int]] = {}
+    for column, (_, cues) in enumerate(groups):
+        for cue in cues:
+            cue = cue.lower().strip()
+            target = phrases if (" " in cue or "," in cue) else single
+            target.setdefault(cue, set()).add(column)
+    phrase_re = None
+    if phrases:
+        phrase_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")")
+    return (
+        {c: tuple(sorted(cols)) for c, cols in single.items()},
+        phrase_re,
+        {p: tuple(sorted(cols)) for p, cols in phrases.items()},
     )
 
 
@@ -54,16 +71,27 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "feature_names_")
-        patterns = _patterns(tuple((n, tuple(c)) for n, c in self.groups))
-        texts = [str(text).lower() for text in X]
+        single, phrase_re, phrase_columns = _matcher(tuple((n, tuple(c)) for n, c in self.groups))
+        cache: dict[str, tuple[int, ...]] = {}
         rows, cols = [], []
-        for i, text in enumerate(texts):
-            for j, pattern in enumerate(patterns):
-                if pattern.search(text):
-                    rows.append(i)
-                    cols.append(j)
+        n = 0
+        for i, text in enumerate(X):
+            n += 1
+            low = str(text).lower()
+            found: set[int] = set()
+            for token in _TOKEN.findall(low):
+                hit = cache.get(token)
+                if hit is None:
+                    hit = cache[token] = tuple(sorted({c for cue, columns in single.items()
+                                                       if token.startswith(cue) for c in columns}))
+                found.update(hit)
+            if phrase_re is not None:
+                for match in phrase_re.finditer(low):
+                    found.update(phrase_columns[match.group(0)])
+            rows.extend([i] * len(found))
+            cols.extend(sorted(found))
         data = np.ones(len(rows), dtype=np.float32)
-        return sp.csr_matrix((data, (rows, cols)), shape=(len(texts), len(patterns)), dtype=np.float32)
+        return sp.csr_matrix((data, (rows, cols)), shape=(n, len(self.groups)), dtype=np.float32)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         check_is_fitted(self, "feature_names_")

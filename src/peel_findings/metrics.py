@@ -106,3 +106,36 @@ def summarise(
     result["n_sentences"] = int(len(counts))
     result["n_groups"] = int(len(per_group))
     return result
+
+
+def paired_difference(
+    counts_a: pd.DataFrame,
+    counts_b: pd.DataFrame,
+    groups: Sequence[str],
+    labels: Sequence[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict[str, float | None]:
+    """Macro-F1 over ``labels`` of B minus A on the same sentences, with a paired bootstrap 95% interval.
+
+    Both models' counts are resampled with the same report weights, so the interval is for the
+    difference itself, not two separate intervals.
+    """
+    per_a = counts_a.groupby(np.asarray(groups), sort=True).sum()
+    per_b = counts_b.groupby(np.asarray(groups), sort=True).sum()
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(per_a), np.full(len(per_a), 1 / len(per_a)), size=n_boot)
+
+    def macro(per: pd.DataFrame) -> np.ndarray:
+        totals = per.to_numpy(float)
+        samples = np.vstack([totals.sum(axis=0), weights @ totals])
+        index = {c: i for i, c in enumerate(per.columns)}
+        f1s = []
+        for label in labels:
+            tp, fp, fn = (samples[:, index[f"{label}|{k}"]] for k in ("tp", "fp", "fn"))
+            f1s.append(np.nan_to_num(_f1(tp, fp, fn), nan=0.0))
+        return np.mean(np.column_stack(f1s), axis=1)
+
+    diff = macro(per_b) - macro(per_a)
+    low, high = np.percentile(diff[1:], [2.5, 97.5])
+    return {"value": round(float(diff[0]), 4), "low": round(float(low), 4), "high": round(float(high), 4)}

@@ -55,6 +55,7 @@ def train_and_save(
     seed: int = 0,
     cross_validate: bool = True,
     progress: Callable[[str], None] | None = None,
+    name: str | None = None,
 ) -> Path:
     """Train on all records, optionally score by leave-one-force-out, and write the model folder."""
     taxonomy = taxonomy or load_taxonomy()
@@ -67,6 +68,8 @@ def train_and_save(
     if progress:
         progress("training the final model on all records")
     model = train(records, taxonomy=taxonomy, seed=seed)
+    if name:
+        model.metadata["name"] = name
     if evaluation is not None:
         model.metadata["evaluation"] = {
             "protocol": evaluation["protocol"],

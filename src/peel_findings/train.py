@@ -16,6 +16,7 @@ import hashlib
 import json
 import platform
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
@@ -77,6 +78,10 @@ def records_frame(records: Iterable[dict[str, Any]] | pd.DataFrame) -> pd.DataFr
     frame["themes"] = frame["themes"].apply(lambda t: list(t) if isinstance(t, (list, tuple, np.ndarray)) else [])
     frame["is_finding"] = frame["is_finding"].astype(bool)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def theme_support(frame: pd.DataFrame, taxonomy: Taxonomy) -> dict[str, int]:
+    return {t: int(sum(t in x for x in frame["themes"])) for t in taxonomy.ids}
 
 
 def data_sha256(frame: pd.DataFrame) -> str:
@@ -160,6 +165,28 @@ def train(
     weights are chosen by an inner cross-validation on the training records (grouped
     by force), so they never see the records a model is evaluated on.
     """
+    from threadpoolctl import threadpool_limits
+
+    taxonomy = taxonomy or load_taxonomy()
+    for theme, n in theme_support(records_frame(records), taxonomy).items():
+        if n < FREQUENT_THEME_MIN:
+            warnings.warn(
+                f"Theme '{theme}' has {n} labelled example(s) (fewer than {FREQUENT_THEME_MIN}); the model will "
+                "rarely predict it and its scores are unreliable. Label more sentences with this theme.",
+                UserWarning, stacklevel=2,
+            )
+    # Many small fits: BLAS threads only contend (one fit ran 45x slower with two threads).
+    with threadpool_limits(limits=1):
+        return _train(records, taxonomy, seed, tune_decisions, feature_set)
+
+
+def _train(
+    records: Iterable[dict[str, Any]] | pd.DataFrame,
+    taxonomy: Taxonomy | None,
+    seed: int,
+    tune_decisions: bool,
+    feature_set: dict[str, bool] | None,
+) -> Model:
     taxonomy = taxonomy or load_taxonomy()
     frame = records_frame(records)
     texts = frame["text"].tolist()
@@ -292,7 +319,9 @@ def cross_validate(
         if progress:
             progress(f"fold {n}/{len(forces)}: holding out {force}")
         held = frame["force"].astype(str) == force
-        model = train(frame[~held], taxonomy=taxonomy, seed=seed, **train_options)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # rare-theme warnings: once, not per fold
+            model = train(frame[~held], taxonomy=taxonomy, seed=seed, **train_options)
         pred = predictions(model, frame.loc[held, "text"].tolist())
         pred.index = frame.index[held]
         pooled.append(pred)
