@@ -37,6 +37,22 @@ def hanging_reader(path: Path):
     return read_report(path)
 
 
+def greedy_reader(path: Path):
+    """A reader hook that tries to hold far more memory than the worker's cap allows."""
+    if Path(path).name.startswith("greedy"):
+        hoard = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GB
+        return hoard
+    return read_report(path)
+
+
+def test_robust_memory_cap_stops_one_file_only(tmp_path):
+    (tmp_path / "greedy.txt").write_text("x")
+    (tmp_path / "good.txt").write_text(GLOS_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    results = analyse([tmp_path], config=RunConfig(jobs=1, timeout=60, memory_mb=1536), reader=greedy_reader)
+    assert results.errors.kind.tolist() == ["memory"]
+    assert results.reports.set_index(results.reports.path.map(lambda p: Path(p).name)).status["good.txt"] == "ok"
+
+
 @pytest.fixture(scope="module")
 def bad_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("mixed")

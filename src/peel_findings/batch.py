@@ -111,6 +111,8 @@ def process_file(
         report = reader(path)
     except PeelError as exc:
         return _failed(path, "read", exc.kind, str(exc))
+    except MemoryError:
+        return _failed(path, "read", "memory", f"{path}: reading it ran out of memory (the worker's memory cap).")
     except Exception as exc:  # one unexpected failure must not lose the other files
         return _failed(path, "read", "internal", f"{type(exc).__name__}: {exc}")
     try:

@@ -6,7 +6,6 @@ value and the allowed values, and nothing is returned unless all records pass.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,24 +74,23 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 
 
 def read_records(paths: str | Path | Iterable[str | Path], taxonomy: Taxonomy | None = None) -> list[dict[str, Any]]:
-    """Read and validate labelled records from JSONL or CSV files."""
+    """Read and validate labelled records from files in any supported format (JSONL, CSV, Label
+    Studio, Prodigy); every problem in every file is reported together and nothing is returned
+    unless all records pass."""
+    from .interchange import import_records
+
     if isinstance(paths, (str, Path)):
         paths = [paths]
     taxonomy = taxonomy or load_taxonomy()
     records: list[dict[str, Any]] = []
     problems: list[str] = []
     for path in paths:
-        path = Path(path)
-        if not path.exists():
-            raise LabelError(f"{path}: no such file.")
-        rows = _read_csv(path) if path.suffix.lower() == ".csv" else _read_jsonl(path, problems)
-        for line, record in rows:
-            problems.extend(validate_record(record, taxonomy, where=f"{path}:{line}"))
-            records.append(record)
+        try:
+            records.extend(import_records(path, taxonomy=taxonomy))
+        except LabelError as exc:
+            problems.append(str(exc))
     if problems:
-        shown = problems[:50]
-        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        raise LabelError(f"{len(problems)} problem(s) in the labelled records:\n" + "\n".join(shown) + more)
+        raise LabelError("\n".join(problems))
     return records
 
 
@@ -129,39 +127,6 @@ def validate_record(record: dict[str, Any], taxonomy: Taxonomy, where: str = "re
         if finding is False and themes:
             problems.append(f"{where}: field 'themes' must be [] when is_finding is false, got {themes!r}")
     return problems
-
-
-def _read_jsonl(path: Path, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{line_no}: not valid JSON ({exc.msg})")
-                continue
-            if not isinstance(record, dict):
-                problems.append(f"{path}:{line_no}: expected a JSON object, got {type(record).__name__}")
-                continue
-            rows.append((line_no, record))
-    return rows
-
-
-def _read_csv(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """CSV with the record fields; ``themes`` separated by ';', ``is_finding`` true/false."""
-    rows = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for line_no, row in enumerate(csv.DictReader(handle), start=2):
-            record: dict[str, Any] = dict(row)
-            flag = str(row.get("is_finding", "")).strip().lower()
-            record["is_finding"] = {"true": True, "1": True, "false": False, "0": False}.get(flag, row.get("is_finding"))
-            record["polarity"] = (row.get("polarity") or "").strip() or None
-            themes = (row.get("themes") or "").strip()
-            record["themes"] = [t.strip() for t in themes.split(";") if t.strip()] if themes else []
-            rows.append((line_no, record))
-    return rows
 
 
 def write_records(records: Iterable[dict[str, Any]], path: str | Path) -> Path:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .read.units import is_grade_line
-from .types import Block, Document, Section, SectionKind
+from .types import GRADES, Block, Document, Section, SectionKind
 
+GRADE_LINE_RE = re.compile(rf"^({'|'.join(GRADES)})\s*$", re.IGNORECASE)
 MONTHS = (
     "January February March April May June July August September October November December".split()
 )
@@ -130,6 +130,11 @@ def structure(doc: Document) -> Structure:
         block_section=tuple(block_section),
         skip=frozenset(skip),
     )
+
+
+def is_grade_line(text: str) -> bool:
+    """A line that is only a grade: "Good", "Requires improvement", ... (four- and five-tier scales)."""
+    return bool(GRADE_LINE_RE.match(text.strip()))
 
 
 def _explicit_kind(heading: str) -> SectionKind | None:

@@ -26,10 +26,6 @@ _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _HEADING_END_STOPWORDS = frozenset(
     "a an and are as at be by for from in is it its of on or that the their to was were which with".split()
 )
-GRADE_WORDS = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
-GRADE_LINE_RE = re.compile(
-    r"^(outstanding|good|adequate|requires improvement|inadequate)\s*$", re.IGNORECASE
-)
 
 
 NUMBER_ONLY_RE = re.compile(r"[+\-–]?[\d.,]+%?")
@@ -116,11 +112,6 @@ def looks_like_heading(text: str) -> bool:
         return False
     last = words[-1].strip("?!").lower()
     return last not in _HEADING_END_STOPWORDS
-
-
-def is_grade_line(text: str) -> bool:
-    """A line that is only a grade: "Good", "Requires improvement", ..."""
-    return bool(GRADE_LINE_RE.match(text.strip()))
 
 
 def merge_continuations(blocks: list[Block], vocabulary: frozenset[str] = frozenset()) -> list[Block]:
