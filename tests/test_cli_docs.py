@@ -22,3 +22,15 @@ def test_cli_docs_every_command_has_help_and_a_readme_section():
 def test_cli_docs_usage_error_exits_2():
     result = CliRunner().invoke(app, ["extract"])
     assert result.exit_code == 2
+
+
+def test_cli_docs_readme_shows_the_shipped_models_scores():
+    import json
+
+    from peel_findings.classify import default_model_dir
+    from peel_findings.modelcard import metrics_table
+
+    evaluation = json.loads((default_model_dir() / "metadata.json").read_text())["evaluation"]
+    table = metrics_table(evaluation["model"], evaluation["baseline"])
+    assert table in README, "README's evaluation table is not the shipped model's: regenerate it"
+    assert table in (default_model_dir() / "MODEL_CARD.md").read_text()
