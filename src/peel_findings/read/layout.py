@@ -43,11 +43,20 @@ class Word:
 
 
 @dataclass(frozen=True, slots=True)
+class RuledTable:
+    """A table drawn with ruling lines: its box (x0, top, x1, bottom) and its cell texts."""
+
+    bbox: tuple[float, float, float, float]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PageWords:
     number: int
     width: float
     height: float
     words: tuple[Word, ...]
+    tables: tuple[RuledTable, ...] = ()
 
 
 @dataclass
@@ -113,8 +122,10 @@ def assemble(path: str, pages: list[PageWords], title: str | None = None) -> Doc
     furniture = _furniture(pages)
     raw_blocks: list[tuple[BlockKind, list[Line]]] = []
     footnotes: list[Footnote] = []
+    tables: list[Table] = []
     for page in pages:
-        words = [w for w in page.words if w not in furniture]
+        words = [w for w in page.words if w not in furniture and not _in_table(w, page.tables)]
+        tables.extend(Table(rows=t.rows, page=page.number) for t in page.tables)
         lines = _page_lines(page, words, body)
         kept, notes = _split_footnotes(lines, body, page)
         footnotes.extend(notes)
@@ -122,7 +133,6 @@ def assemble(path: str, pages: list[PageWords], title: str | None = None) -> Doc
     vocabulary = _vocabulary(raw_blocks)
     heading_sizes = sorted({_round(lines[0].size) for kind, lines in raw_blocks if kind == "heading"}, reverse=True)
     blocks: list[Block] = []
-    tables: list[Table] = []
     for kind, lines in raw_blocks:
         page = lines[0].page
         if kind == "table":
@@ -152,6 +162,11 @@ def assemble(path: str, pages: list[PageWords], title: str | None = None) -> Doc
         tables=tuple(tables),
         title=title,
     )
+
+
+def _in_table(word: Word, tables: tuple[RuledTable, ...]) -> bool:
+    x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= y <= t.bbox[3] for t in tables)
 
 
 def _round(size: float) -> float:

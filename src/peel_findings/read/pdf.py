@@ -108,4 +108,26 @@ def _page_words(page: object, number: int) -> layout.PageWords:
         width=float(page.width),  # type: ignore[attr-defined]
         height=float(page.height),  # type: ignore[attr-defined]
         words=words,
+        tables=_ruled_tables(page),
     )
+
+
+def _ruled_tables(page: object) -> tuple[layout.RuledTable, ...]:
+    """Grids drawn with lines: two or more columns of short cells. A ruled box holding paragraphs
+    (a cell over 200 characters) is prose in a frame, and stays prose."""
+    if not page.edges:  # type: ignore[attr-defined]
+        return ()
+    found = []
+    for table in page.find_tables():  # type: ignore[attr-defined]
+        rows = table.extract()
+        if not rows or max(len(r) for r in rows) < 2:
+            continue
+        if any(len(cell or "") > 200 for row in rows for cell in row):
+            continue
+        cells = tuple(tuple(layout_cell(c) for c in row) for row in rows)
+        found.append(layout.RuledTable(bbox=tuple(float(v) for v in table.bbox), rows=cells))  # type: ignore[arg-type]
+    return tuple(found)
+
+
+def layout_cell(value: str | None) -> str:
+    return " ".join((value or "").split())

@@ -145,7 +145,9 @@ def _continues(prev: Block, block: Block) -> bool:
     if block.text[:1].islower():
         return True
     next_page = prev.page is not None and block.page == prev.page + 1
-    return next_page and prev.kind == "paragraph"
+    # Across a page break a capital may start the continuation ("... compared with" / "England and
+    # Wales."), but only running prose is cut that way: a short label is not continued.
+    return next_page and prev.kind == "paragraph" and len(prev.text) >= 80
 
 
 _FINAL_PUNCTUATION = frozenset(".?!:;…\"”’)")
