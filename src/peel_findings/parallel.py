@@ -37,10 +37,13 @@ def _init_worker(task: Callable[..., Any], kwargs: dict[str, Any], memory_mb: in
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if memory_mb:
-        import resource
-
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            import resource
+        except ImportError:  # Windows: no per-process address-space limit to set
+            resource = None  # type: ignore[assignment]
+        if resource is not None:
+            limit = memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _WORKER["task"], _WORKER["kwargs"] = task, kwargs
 
 
