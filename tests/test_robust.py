@@ -93,6 +93,29 @@ def test_robust_cli_exit_code_1_when_files_fail(bad_folder, tmp_path):
     assert sorted(pd.read_csv(tmp_path / "out" / "errors.csv").kind) == ["corrupt", "not_a_pdf"]
 
 
+def hangs_while_marked(path: Path):
+    """A reader hook that hangs while a marker file sits beside the report (a transient stall)."""
+    if Path(path).with_suffix(".stall").exists():
+        time.sleep(3600)
+    return read_report(path)
+
+
+def test_robust_a_timed_out_file_is_retried_on_resume(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    report = folder / "report.txt"
+    report.write_text(GLOS_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    report.with_suffix(".stall").write_text("")
+    config = RunConfig(timeout=5)
+    first = analyse([report], config=config, cache_dir=tmp_path / "out", reader=hangs_while_marked)
+    assert first.errors.kind.tolist() == ["timeout"]
+    assert not list((tmp_path / "out" / ".peel-cache").glob("*.json"))  # a timeout is not cached
+    report.with_suffix(".stall").unlink()
+    second = analyse([report], config=config, cache_dir=tmp_path / "out", reader=hangs_while_marked)
+    assert second.errors.empty and second.reports.status.tolist() == ["ok"]
+    assert len(list((tmp_path / "out" / ".peel-cache").glob("*.json"))) == 1
+
+
 def test_robust_too_large_files_are_recorded(tmp_path):
     (tmp_path / "big.txt").write_text(GLOS_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
     results = analyse([tmp_path], config=RunConfig(timeout=None, max_file_mb=0.01))

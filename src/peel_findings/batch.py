@@ -233,9 +233,15 @@ def _shard_for(path: str, cache_dir: str | Path | None, print_: str) -> Path | N
         return None
 
 
+# Failures that may not recur (a slow machine, a busy one): not cached, so a re-run tries again.
+RETRY_KINDS = frozenset({"timeout", "crashed", "memory", "internal"})
+
+
 def _through_shard(result: FileResult, shard: Path | None) -> FileResult:
     """Store a result as a shard (when resuming is on) and return it as read back from that form."""
     payload_path = shard
+    if any(e["kind"] in RETRY_KINDS for e in result.errors):
+        payload_path = None
     if payload_path is None:
         import tempfile
 
