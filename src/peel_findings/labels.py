@@ -127,15 +127,3 @@ def validate_record(record: dict[str, Any], taxonomy: Taxonomy, where: str = "re
         if finding is False and themes:
             problems.append(f"{where}: field 'themes' must be [] when is_finding is false, got {themes!r}")
     return problems
-
-
-def write_records(records: Iterable[dict[str, Any]], path: str | Path) -> Path:
-    """Write records as JSONL, fields in the LABELLING.md order first."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        for record in records:
-            ordered = {k: record[k] for k in RECORD_FIELDS if k in record}
-            ordered.update({k: v for k, v in record.items() if k not in ordered})
-            handle.write(json.dumps(ordered, ensure_ascii=False) + "\n")
-    return path

@@ -26,7 +26,6 @@ SECTION_KINDS: tuple[str, ...] = (
 )
 POLARITIES: tuple[str, ...] = ("positive", "negative", "mixed", "neutral")
 GRADES: tuple[str, ...] = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
-CORE_THEMES: tuple[str, ...] = ("allocation", "supervision", "victim_code", "mash", "ocg_mapping")
 
 
 @dataclass(frozen=True)
