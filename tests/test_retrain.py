@@ -189,6 +189,19 @@ def test_retrain_queue_spreads_across_forces_without_near_duplicates(sample_find
     assert picked.uncertainty.min() > 0 and pool_median >= 0
 
 
+def test_retrain_queue_mixed_alternates_uncertain_and_random(sample_findings):
+    uncertain = build_queue(sample_findings, 20, strategy="margin")
+    mixed = build_queue(sample_findings, 20, strategy="mixed", seed=3)
+    for force in uncertain.force.unique():
+        top = uncertain[uncertain.force == force].iloc[0]
+        first = mixed[mixed.force == force].iloc[0]
+        assert first.id == top.id  # each force starts with its most uncertain sentence
+    assert set(mixed.id) != set(uncertain.id)  # and then explores
+    assert len(mixed) == 20 and mixed.force.value_counts().max() - mixed.force.value_counts().min() <= 1
+    with pytest.raises(ValueError, match="strategy must be"):
+        build_queue(sample_findings, 5, strategy="bogus")
+
+
 def test_retrain_queue_cli_writes_each_format(sample_findings, tmp_path):
     source = tmp_path / "findings.parquet"
     sample_findings.to_parquet(source)

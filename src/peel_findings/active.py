@@ -22,6 +22,7 @@ import pandas as pd
 from .classify import Model, load_model
 
 Strategy = Literal["margin", "least_confidence"]
+QueueStrategy = Literal["margin", "least_confidence", "mixed", "random"]
 QUEUE_COLUMNS = ("id", "text", "report", "force", "year", "is_finding", "polarity", "themes", "uncertainty")
 
 
@@ -47,7 +48,7 @@ def build_queue(
     sentences: pd.DataFrame,
     n: int,
     model: Model | None = None,
-    strategy: Strategy | Literal["random"] = "margin",
+    strategy: QueueStrategy = "margin",
     duplicate_threshold: float = 0.8,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -55,8 +56,12 @@ def build_queue(
 
     ``sentences`` needs ``text`` and ideally ``force``, ``sentence_id`` (or ``id``), ``report_id``
     (or ``report``) and ``year``: a findings or sentences table from `peel run` / `peel extract`.
-    ``strategy="random"`` draws at random (for comparison), still spread across forces.
+    ``strategy="random"`` draws at random (for comparison), still spread across forces;
+    ``"mixed"`` alternates the most uncertain sentence with a random one within each force
+    (exploration for a model that is still weak).
     """
+    if strategy not in ("margin", "least_confidence", "mixed", "random"):
+        raise ValueError(f"strategy must be margin, least_confidence, mixed or random; got {strategy!r}.")
     if n < 1:
         raise ValueError(f"n must be at least 1; got {n!r}.")
     if "text" not in sentences:
@@ -66,11 +71,12 @@ def build_queue(
     pool = pool[pool["text"].str.strip().str.len() > 0].drop_duplicates("text").reset_index(drop=True)
     if pool.empty:
         return pd.DataFrame(columns=list(QUEUE_COLUMNS))
+    rng = np.random.default_rng(seed)
     if strategy == "random":
-        pool["uncertainty"] = np.random.default_rng(seed).random(len(pool))
+        pool["uncertainty"] = rng.random(len(pool))
     else:
-        pool["uncertainty"] = uncertainty(model, pool["text"].tolist(), strategy)
-    chosen = _spread(pool, n, duplicate_threshold)
+        pool["uncertainty"] = uncertainty(model, pool["text"].tolist(), "margin" if strategy == "mixed" else strategy)
+    chosen = _spread(pool, n, duplicate_threshold, rng if strategy == "mixed" else None)
     guesses = model.predict(chosen["text"].tolist())
     chosen = chosen.assign(
         is_finding=guesses["is_finding"].to_numpy(),
@@ -90,14 +96,21 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _spread(pool: pd.DataFrame, n: int, duplicate_threshold: float) -> pd.DataFrame:
-    """Round-robin over forces, most uncertain first within each, skipping near-duplicates."""
+def _spread(
+    pool: pd.DataFrame, n: int, duplicate_threshold: float, explore: np.random.Generator | None = None
+) -> pd.DataFrame:
+    """Round-robin over forces, most uncertain first within each, skipping near-duplicates.
+
+    With ``explore``, each force's order alternates its most uncertain sentence with a random one.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     ranked = {
         force: group.sort_values(["uncertainty", "id"], ascending=[False, True]).index.tolist()
         for force, group in pool.groupby("force", sort=True)
     }
+    if explore is not None:
+        ranked = {force: _alternate(order, explore) for force, order in ranked.items()}
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(pool["text"])
     picked: list[int] = []
     while len(picked) < n and any(ranked.values()):
@@ -111,3 +124,15 @@ def _spread(pool: pd.DataFrame, n: int, duplicate_threshold: float) -> pd.DataFr
             if len(picked) >= n:
                 break
     return pool.loc[picked]
+
+
+def _alternate(order: list[int], rng: np.random.Generator) -> list[int]:
+    """Most uncertain, then a random one of the rest, and so on."""
+    remaining = list(order)
+    out: list[int] = []
+    take_top = True
+    while remaining:
+        index = 0 if take_top else int(rng.integers(len(remaining)))
+        out.append(remaining.pop(index))
+        take_top = not take_top
+    return out

@@ -247,7 +247,7 @@ def queue(
     findings: Annotated[Path, typer.Argument(help="findings.parquet/.csv from `peel run`, or sentences from `peel extract`.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.jsonl, .csv, .json for Label Studio, .prodigy.jsonl).")],
     n: Annotated[int, typer.Option("--n", help="How many sentences to queue.")] = 100,
-    strategy: Annotated[str, typer.Option(help="margin, least_confidence or random.")] = "margin",
+    strategy: Annotated[str, typer.Option(help="margin, least_confidence, mixed (uncertain and random in turn) or random.")] = "margin",
     fmt: Annotated[Optional[str], typer.Option("--format", help="jsonl, csv, labelstudio or prodigy (default: from --out).")] = None,
     model: Annotated[Optional[Path], typer.Option(help="Model folder or name; the default model otherwise.")] = None,
 ) -> None:

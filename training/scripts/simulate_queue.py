@@ -22,16 +22,23 @@ from peel_findings.active import build_queue
 from peel_findings.labels import load_taxonomy
 from peel_findings.train import _score, predictions, records_frame, train
 
-TEST = ["Gloucestershire Constabulary", "Bedfordshire Police", "Lincolnshire Police", "Humberside Police"]
-INITIAL = ["Kent Police", "Essex Police", "Cheshire Constabulary", "Nottinghamshire Police",
-           "England and Wales (national, not force-level)"]
+SPLITS = {
+    "A": (["Gloucestershire Constabulary", "Bedfordshire Police", "Lincolnshire Police", "Humberside Police"],
+          ["Kent Police", "Essex Police", "Cheshire Constabulary", "Nottinghamshire Police",
+           "England and Wales (national, not force-level)"]),
+    "B": (["Avon and Somerset Constabulary", "Kent Police", "Surrey Police", "Cleveland Police"],
+          ["Bedfordshire Police", "Devon and Cornwall Police", "Cheshire Constabulary", "Nottinghamshire Police",
+           "England and Wales (national, not force-level)"]),
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--split", choices=sorted(SPLITS), default="A", help="which test/initial forces")
     args = parser.parse_args()
+    TEST, INITIAL = SPLITS[args.split]
     warnings.simplefilter("ignore", UserWarning)
     taxonomy = load_taxonomy()
     records = records_frame([json.loads(line) for line in Path("training/labelled.jsonl").read_text().splitlines()])
@@ -47,16 +54,19 @@ def main() -> None:
                 "core macro-F1": s["core_macro_f1"]["value"], "frequent-theme macro-F1": s["frequent_macro_f1"]["value"]}
 
     rows = [{"strategy": f"initial only ({len(initial)} labelled)", **score(base)}]
-    runs = [("margin", 0), ("least_confidence", 0)] + [("random", seed) for seed in range(args.seeds)]
+    runs = [("margin", 0), ("least_confidence", 0)] + [("mixed", seed) for seed in range(args.seeds)] + \
+        [("random", seed) for seed in range(args.seeds)]
     for strategy, seed in runs:
         queued = build_queue(pool_view, args.n, model=base, strategy=strategy, seed=seed)
         revealed = pool[pool.id.isin(queued.id)]
         model = train(pd.concat([initial, revealed]))
-        rows.append({"strategy": f"{strategy} (seed {seed})" if strategy == "random" else strategy, **score(model)})
+        rows.append({"strategy": f"{strategy} (seed {seed})" if strategy in ("random", "mixed") else strategy,
+                     **score(model)})
     table = pd.DataFrame(rows)
-    random_mean = table[table.strategy.str.startswith("random")].mean(numeric_only=True)
-    table = pd.concat([table, pd.DataFrame([{"strategy": f"random (mean of {args.seeds})", **random_mean}])])
-    print(f"pool: {len(pool)} sentences from {pool.force.nunique()} forces; queue size {args.n}; "
+    for name in ("mixed", "random"):
+        mean = table[table.strategy.str.startswith(name)].mean(numeric_only=True)
+        table = pd.concat([table, pd.DataFrame([{"strategy": f"{name} (mean of {args.seeds})", **mean}])])
+    print(f"split {args.split}: pool: {len(pool)} sentences from {pool.force.nunique()} forces; queue size {args.n}; "
           f"test: {len(test)} sentences from {len(TEST)} forces")
     columns = list(table.columns)
     print("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
