@@ -185,8 +185,7 @@ def test_retrain_queue_spreads_across_forces_without_near_duplicates(sample_find
     for _, group in picked.groupby("force"):
         assert list(group.uncertainty) == sorted(group.uncertainty, reverse=True)
     assert set(picked.columns) >= {"is_finding", "polarity", "themes", "uncertainty"}
-    pool_median = build_queue(sample_findings, 400, strategy="random").uncertainty.median()
-    assert picked.uncertainty.min() > 0 and pool_median >= 0
+    assert picked.uncertainty.min() > 0
 
 
 def test_retrain_queue_mixed_alternates_uncertain_and_random(sample_findings):

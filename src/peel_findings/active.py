@@ -30,9 +30,9 @@ def uncertainty(model: Model, texts: list[str], strategy: Strategy = "margin") -
     """Uncertainty in [0, 1] for each text (higher: more worth labelling)."""
     if strategy not in ("margin", "least_confidence"):
         raise ValueError(f"strategy must be 'margin' or 'least_confidence'; got {strategy!r}.")
-    predicted = model.predict(texts)
+    predicted, polarity_proba = model.predict_with_polarity(texts)
     finding = predicted["finding_score"].to_numpy()
-    polarity = model.polarity_scores(texts).to_numpy()
+    polarity = polarity_proba.to_numpy()
     top = np.sort(polarity, axis=1)[:, ::-1]
     if strategy == "least_confidence":
         return 1 - np.minimum(np.maximum(finding, 1 - finding), top[:, 0])

@@ -79,19 +79,26 @@ def process_file(
 ) -> FileResult:
     """One report file to its findings and `reports` row. A bad file becomes error rows, never an exception."""
     path = Path(path)
-    try:
-        report = reader(path)
-    except PeelError as exc:
-        return _failed(path, "read", exc.kind, str(exc))
-    except MemoryError:
-        return _failed(path, "read", "memory", f"{path}: reading it ran out of memory (the worker's memory cap).")
-    except Exception as exc:  # one unexpected failure must not lose the other files
-        return _failed(path, "read", "internal", f"{type(exc).__name__}: {exc}")
+    report = _read_isolated(path, reader)
+    if isinstance(report, dict):
+        return _failed(path, "read", report["kind"], report["message"])
     try:
         findings = findings_frame(report, model or load_model(), use_structure=use_structure)
     except PeelError as exc:
         return _failed(path, "classify", exc.kind, str(exc))
     return FileResult(str(path), findings, report_row(report, findings))
+
+
+def _read_isolated(path: Path, reader: Callable[[Path], Report]) -> Report | dict[str, str]:
+    """The report, or an error row: one bad file must never stop the others."""
+    try:
+        return reader(path)
+    except PeelError as exc:
+        return error_row(path, "read", exc.kind, str(exc))
+    except MemoryError:
+        return error_row(path, "read", "memory", f"{path}: reading it ran out of memory (the worker's memory cap).")
+    except Exception as exc:
+        return error_row(path, "read", "internal", f"{type(exc).__name__}: {exc}")
 
 
 def _failed(path: Path, stage: str, kind: str, message: str) -> FileResult:
@@ -238,19 +245,13 @@ RETRY_KINDS = frozenset({"timeout", "crashed", "memory", "internal"})
 
 
 def _through_shard(result: FileResult, shard: Path | None) -> FileResult:
-    """Store a result as a shard (when resuming is on) and return it as read back from that form."""
-    payload_path = shard
-    if any(e["kind"] in RETRY_KINDS for e in result.errors):
-        payload_path = None
-    if payload_path is None:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            payload_path = Path(tmp) / "shard.json"
-            shards.save(payload_path, result.findings, result.report, list(result.errors))
-            return _from_shard(result.path, payload_path)
-    shards.save(payload_path, result.findings, result.report, list(result.errors))
-    return _from_shard(result.path, payload_path)
+    """Store a result as a shard (when resuming is on) and return it in the shard's form, so that
+    fresh and resumed results are identical."""
+    data = shards.dumps(result.findings, result.report, list(result.errors))
+    if shard is not None and not any(e["kind"] in RETRY_KINDS for e in result.errors):
+        shards.save(shard, data)
+    findings, report, errors = shards.loads(data)
+    return FileResult(result.path, findings, report, tuple(errors))
 
 
 def _from_shard(path: str, shard: Path) -> FileResult:
@@ -311,12 +312,11 @@ def extract(
         raise ReadError("No report files found in the inputs given (looked for .pdf and .txt files).")
     frames, errors = [], []
     for path in files:
-        try:
-            frames.append(sentences_frame(read_report(path)))
-        except PeelError as exc:
-            errors.append(error_row(path, "read", exc.kind, str(exc)))
-        except Exception as exc:  # one unexpected failure must not lose the other files
-            errors.append(error_row(path, "read", "internal", f"{type(exc).__name__}: {exc}"))
+        report = _read_isolated(path, read_report)
+        if isinstance(report, dict):
+            errors.append(report)
+        else:
+            frames.append(sentences_frame(report))
         if on_file:
             on_file(str(path))
     sentences = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(SENTENCE_COLUMNS))

@@ -78,12 +78,19 @@ class Model:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in CLASSIFY_COLUMNS}).astype(
                 {"is_finding": bool, "finding_score": float}
             )
+        return self.predict_with_polarity(texts)[0]
+
+    def predict_with_polarity(self, texts: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The `classify` table and the calibrated probability of each polarity, from one vectorisation."""
         from threadpoolctl import threadpool_limits
 
+        texts = [_as_text(t) for t in texts]
+        if not texts:
+            return self.predict([]), pd.DataFrame(columns=list(self.polarity.classes_), dtype=float)
         with threadpool_limits(limits=1):
             return self._predict(texts)
 
-    def _predict(self, texts: list[str]) -> pd.DataFrame:
+    def _predict(self, texts: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
         features = self.vectorizer.transform(texts)
         finding_score = self.finding.predict_proba(features)[:, 1]
         is_finding = finding_score >= 0.5
@@ -94,7 +101,7 @@ class Model:
         thresholds = np.asarray(self.theme_thresholds or (0.5,) * len(ids))
         chosen = (theme_proba >= thresholds[None, :]) & is_finding[:, None]
         rounded = np.round(theme_proba, 4).tolist()
-        return pd.DataFrame(
+        table = pd.DataFrame(
             {
                 "text": texts,
                 "is_finding": is_finding,
@@ -106,6 +113,7 @@ class Model:
                 "theme_scores": [dict(zip(ids, row)) for row in rounded],
             }
         )
+        return table, polarity_proba
 
     def polarity_scores(self, texts: Sequence[str]) -> pd.DataFrame:
         """Calibrated probability of each polarity, for uncertainty sampling and analysis."""

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .labels import Taxonomy, load_taxonomy
 from .metrics import label_counts, paired_difference
-from .train import FREQUENT_THEME_MIN, _score, predictions, records_frame, train
+from .train import FREQUENT_THEME_MIN, _score, predictions, records_frame, theme_support, train
 
 
 def compare(
@@ -51,7 +51,7 @@ def compare(
     scores_a, scores_b = _score(cand, pred_a, taxonomy, n_boot), _score(cand, pred_b, taxonomy, n_boot)
     groups = cand["report"].astype(str).where(cand["report"].astype(str) != "", cand["id"]).tolist()
     counts_a, counts_b = label_counts(cand, pred_a, taxonomy.ids), label_counts(cand, pred_b, taxonomy.ids)
-    support = {t: int(sum(t in x for x in cand["themes"])) for t in taxonomy.ids}
+    support = theme_support(cand, taxonomy)
     frequent = [f"theme:{t}" for t in taxonomy.ids if support[t] >= FREQUENT_THEME_MIN] or \
         [f"theme:{t}" for t in taxonomy.ids if support[t] > 0]  # small data: every theme present
     difference = paired_difference(counts_a, counts_b, groups, frequent, n_boot=n_boot, seed=seed)

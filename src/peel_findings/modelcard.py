@@ -11,7 +11,7 @@ import pandas as pd
 from .classify import save_model
 from .labels import Taxonomy, load_taxonomy
 from .train import cross_validate as run_cross_validate
-from .train import train
+from .train import records_frame, theme_support, train
 
 CARD_FILE = "MODEL_CARD.md"
 
@@ -59,7 +59,7 @@ def train_and_save(
 ) -> Path:
     """Train on all records, optionally score by leave-one-force-out, and write the model folder."""
     taxonomy = taxonomy or load_taxonomy()
-    for theme, n in _support(records, taxonomy).items():
+    for theme, n in theme_support(records_frame(records), taxonomy).items():
         if n < 10 and progress:
             progress(f"warning: theme '{theme}' has only {n} labelled example(s); its scores will be unreliable")
     evaluation = None
@@ -80,11 +80,6 @@ def train_and_save(
     directory = save_model(model, out)
     (Path(directory) / CARD_FILE).write_text(model_card(model.metadata), encoding="utf-8")
     return Path(directory)
-
-
-def _support(records: list[dict[str, Any]] | pd.DataFrame, taxonomy: Taxonomy) -> dict[str, int]:
-    rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else records
-    return {t: sum(t in (r.get("themes") or []) for r in rows) for t in taxonomy.ids}
 
 
 def model_card(metadata: dict[str, Any]) -> str:

@@ -46,18 +46,28 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def save(path: Path, findings: pd.DataFrame, report: dict[str, Any], errors: list[dict[str, str]]) -> None:
-    """Write one file's result as a JSON shard, atomically."""
+def dumps(findings: pd.DataFrame, report: dict[str, Any], errors: list[dict[str, str]]) -> bytes:
+    """One file's result as shard bytes (JSON)."""
     payload = {
         "report": _clean(report),
         "errors": errors,
         "columns": list(findings.columns),
         "rows": [[_clean(v) for v in row] for row in findings.itertuples(index=False, name=None)],
     }
-    atomic_write_bytes(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def loads(data: bytes) -> tuple[pd.DataFrame, dict[str, Any], list[dict[str, str]]]:
+    """A result from shard bytes."""
+    payload = json.loads(data.decode("utf-8"))
+    findings = pd.DataFrame(payload["rows"], columns=payload["columns"])
+    return findings, payload["report"], payload["errors"]
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write shard bytes atomically."""
+    atomic_write_bytes(path, data)
 
 
 def load(path: Path) -> tuple[pd.DataFrame, dict[str, Any], list[dict[str, str]]]:
-    payload = json.loads(Path(path).read_text(encoding="utf-8"))
-    findings = pd.DataFrame(payload["rows"], columns=payload["columns"])
-    return findings, payload["report"], payload["errors"]
+    return loads(Path(path).read_bytes())

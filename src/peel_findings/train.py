@@ -228,7 +228,7 @@ def _train(
         "polarities": sorted(set(polarity_labels.tolist())),
         "taxonomy": [{"id": t.id, "name": t.name} for t in taxonomy.themes],
         "core_themes": list(taxonomy.core),
-        "theme_support": {t: int(sum(t in x for x in frame["themes"])) for t in taxonomy.ids},
+        "theme_support": theme_support(frame, taxonomy),
     }
     return Model(
         vectorizer=vectorizer,
@@ -258,9 +258,8 @@ def _versions() -> dict[str, str]:
 
 def predictions(model: Model, texts: Sequence[str]) -> pd.DataFrame:
     """Model output plus ``polarity_any``: the polarity head's choice even where no finding is predicted."""
-    out = model.predict(list(texts))
+    out, proba = model.predict_with_polarity(list(texts))
     if len(out):
-        proba = model.polarity_scores(list(texts))
         out["polarity_any"] = model.polarity_decision(proba)
     return out
 
@@ -289,7 +288,7 @@ def _taxonomy_of(model: Model) -> Taxonomy:
 
 
 def _score(frame: pd.DataFrame, pred: pd.DataFrame, taxonomy: Taxonomy, n_boot: int) -> dict[str, Any]:
-    support = {t: int(sum(t in x for x in frame["themes"])) for t in taxonomy.ids}
+    support = theme_support(frame, taxonomy)
     frequent = [t for t in taxonomy.ids if support[t] >= FREQUENT_THEME_MIN]
     counts = label_counts(frame, pred, taxonomy.ids)
     groups = (frame["report"].astype(str).where(frame["report"].astype(str) != "", frame["id"])).tolist()

@@ -426,17 +426,5 @@ def _join_lines(lines: list[Line], vocabulary: frozenset[str]) -> str:
 def _join_texts(texts: list[str], vocabulary: frozenset[str] = frozenset()) -> str:
     out = texts[0].strip() if texts else ""
     for text in texts[1:]:
-        text = text.strip()
-        match = re.search(r"([A-Za-z]+)-$", out)
-        right = re.match(r"[a-z]+", text)
-        if match and text[:1].isupper():
-            out = out + text  # "Multi-" + "Agency": a compound broken at its own hyphen
-        elif match and right:
-            left_part, right_part = match.group(1).lower(), right.group(0)
-            if units.keep_hyphen(left_part, right_part, vocabulary):
-                out = out + text
-            else:
-                out = out[:-1] + text
-        else:
-            out = out + " " + text
+        out = units.join_fragments(out, text.strip(), vocabulary)
     return out

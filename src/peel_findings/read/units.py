@@ -132,7 +132,7 @@ def merge_continuations(blocks: list[Block], vocabulary: frozenset[str] = frozen
                 # In plain text a "heading" is only a guess from its shape; a lower-case
                 # continuation shows it was the start of a paragraph.
                 kind = "paragraph" if prev.kind == "heading" else prev.kind
-                out[j] = replace(prev, text=_join_fragments(prev.text, block.text, vocabulary), kind=kind)
+                out[j] = replace(prev, text=join_fragments(prev.text, block.text, vocabulary), kind=kind)
                 continue
         out.append(block)
     return out
@@ -153,9 +153,12 @@ def _continues(prev: Block, block: Block) -> bool:
 _FINAL_PUNCTUATION = frozenset(".?!:;…\"”’)")
 
 
-def _join_fragments(left: str, right: str, vocabulary: frozenset[str]) -> str:
+def join_fragments(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """Join text broken at a line or page end, resolving a trailing hyphen."""
     match = re.search(r"([A-Za-z]+)-$", left)
     word = re.match(r"[a-z]+", right)
+    if match and right[:1].isupper():
+        return left + right  # "Multi-" + "Agency": a compound broken at its own hyphen
     if match and word:
         if keep_hyphen(match.group(1).lower(), word.group(0), vocabulary):
             return left + right
