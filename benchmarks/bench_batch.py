@@ -79,7 +79,7 @@ def main() -> None:
     print("|---|---|")
     if SHARED.is_dir():
         files = sorted(SHARED.rglob("*.pdf"))[: args.files]
-        from peel_findings.classify import load_model
+        from peel_findings.model import load_model
 
         load_model()
         raw, pages = raw_pages_per_second(files)

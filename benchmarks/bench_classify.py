@@ -13,12 +13,14 @@ import argparse
 import json
 import os
 import time
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from peel_findings.classify import load_model  # noqa: E402
+from peel_findings import classify  # noqa: E402
+from peel_findings.model import load_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,10 +49,11 @@ def main() -> None:
     args = parser.parse_args()
     model = load_model()
     texts = sentences(args.n)
-    model.predict(texts[:100])
+    predict = partial(classify, model=model)
+    predict(texts[:100])
     print(f"| step | sentences/s ({args.n} sentences, one core) |")
     print("|---|---|")
-    print(f"| classify (all columns) | {rate(model.predict, texts):,.0f} |")
+    print(f"| classify (all columns) | {rate(predict, texts):,.0f} |")
     for name, part in model.vectorizer.transformer_list:
         print(f"| features: {name} | {rate(part.transform, texts):,.0f} |")
     features = model.vectorizer.transform(texts)

@@ -4,6 +4,8 @@ import pandas as pd
 import pytest
 
 from peel_findings import aggregate as ag
+from peel_findings import explore
+from peel_findings.decide import repeat_concern_flags
 
 
 def _frame(rows):
@@ -59,7 +61,7 @@ def test_aggregate_theme_by_year_splits_years(findings):
     ("The force has a new policy on allocation.", False),
 ])
 def test_aggregate_repeat_concern_phrases(text, flagged):
-    assert bool(ag.repeat_concern_flags(pd.Series([text])).iloc[0]) is flagged
+    assert bool(repeat_concern_flags(pd.Series([text])).iloc[0]) is flagged
 
 
 def test_aggregate_repeat_concerns_per_theme(findings):
@@ -86,7 +88,7 @@ def test_aggregate_near_duplicates_groups_stock_phrases():
         {"force": "B", "report_id": "b", "text": stock.replace("The force", "The constabulary"), "polarity": "negative", "themes": ["allocation"]},
         {"force": "C", "report_id": "c", "text": "Neighbourhood teams patrol hotspots at night.", "polarity": "positive", "themes": []},
     ])
-    groups = ag.near_duplicates(frame)
+    groups = explore.near_duplicates(frame)
     assert len(groups) == 1
     assert groups.iloc[0]["size"] == 2 and groups.iloc[0]["forces"] == ["A", "B"]
 
@@ -96,7 +98,7 @@ def test_aggregate_emerging_themes_cluster_untaxonomised_negatives():
     for force in "ABC":
         rows.append({"force": force, "report_id": force, "text": f"Vetting backlogs leave officers unvetted in {force}.", "polarity": "negative", "themes": []})
         rows.append({"force": force, "report_id": force, "text": f"Custody suites in {force} have ligature points.", "polarity": "negative", "themes": []})
-    table = ag.emerging_themes(_frame(rows), n_clusters=2)
+    table = explore.emerging_themes(_frame(rows), n_clusters=2)
     assert len(table) == 2
     names = " ".join(table["name"])
     assert "vetting" in names and ("custody" in names or "ligature" in names)
@@ -105,4 +107,4 @@ def test_aggregate_emerging_themes_cluster_untaxonomised_negatives():
 
 def test_aggregate_empty_frames_give_empty_tables():
     empty = _frame([])
-    assert ag.recurring_themes(empty).empty and ag.near_duplicates(empty).empty and ag.emerging_themes(empty).empty
+    assert ag.recurring_themes(empty).empty and explore.near_duplicates(empty).empty and explore.emerging_themes(empty).empty

@@ -12,10 +12,11 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from peel_findings import classify, load_model, train
-from peel_findings.classify import CLASSIFY_COLUMNS, save_model
+from peel_findings.decide import CLASSIFY_COLUMNS
+from peel_findings.model.store import save_model
 from peel_findings.errors import ModelError
-from peel_findings.features import CueFeatures
-from peel_findings.labels import read_records
+from peel_findings.model.features import CueFeatures
+from peel_findings.learn.interchange import read_records
 
 TINY = Path(__file__).parent / "fixtures" / "labels" / "tiny.jsonl"
 
@@ -113,7 +114,7 @@ def test_classify_fast_char_ngrams_equal_scikit_learns():
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from peel_findings.features import CharNgramTfidf
+    from peel_findings.model.features import CharNgramTfidf
 
     texts = [json.loads(line)["text"] for line in TINY.read_text().splitlines()]
     texts += ["a", "", "  spaced   out  ", "Ünïcödé — “quoted” text", "The MASH. The mash!"]

@@ -27,8 +27,8 @@ def test_cli_docs_usage_error_exits_2():
 def test_cli_docs_readme_shows_the_shipped_models_scores():
     import json
 
-    from peel_findings.classify import default_model_dir
-    from peel_findings.modelcard import metrics_table
+    from peel_findings.model.store import default_model_dir
+    from peel_findings.learn.card import metrics_table
 
     evaluation = json.loads((default_model_dir() / "metadata.json").read_text())["evaluation"]
     table = metrics_table(evaluation["model"], evaluation["baseline"])

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from peel_findings.batch import analyse, write_results
+from peel_findings.batch import analyse
+from peel_findings.outputs import write_results
 
 from conftest import SAMPLES
 

@@ -10,15 +10,16 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from peel_findings import load_model, train
-from peel_findings.active import build_queue
-from peel_findings.classify import save_model
+from peel_findings import classify, load_model, train
+from peel_findings.learn.active import build_queue
+from peel_findings.model.store import save_model
 from peel_findings.cli import app
 from peel_findings.errors import LabelError
-from peel_findings.interchange import export_records, import_records
-from peel_findings.labels import load_taxonomy, read_records
-from peel_findings.metrics import paired_difference
-from peel_findings.registry import list_models, promote
+from peel_findings.learn.interchange import export_records, import_records
+from peel_findings.learn.interchange import read_records
+from peel_findings.taxonomy import load_taxonomy
+from peel_findings.learn.metrics import paired_difference
+from peel_findings.model.store import list_models, promote
 
 from conftest import SAMPLES
 
@@ -98,7 +99,7 @@ def _registry(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("worse, force, promoted", [(True, False, False), (True, True, True), (False, False, True)])
 def test_retrain_guard_promotes_only_a_model_that_is_not_worse(tmp_path, monkeypatch, worse, force, promoted):
-    import peel_findings.compare as compare_module
+    import peel_findings.learn.retrain as compare_module
 
     registry = _registry(tmp_path)
     before = load_model(registry / "default").metadata["model_sha256"]
@@ -158,7 +159,7 @@ def test_retrain_custom_theme_trains_and_warns(tmp_path):
     with pytest.warns(UserWarning, match="Theme 'vetting' has 6 labelled example"):
         model = train(import_records(path, taxonomy=tax), taxonomy=tax)
     assert "vetting" in model.theme_ids
-    scores = model.predict(["The vetting backlog means staff work without clearance."]).theme_scores[0]
+    scores = classify(["The vetting backlog means staff work without clearance."], model=model).theme_scores[0]
     assert scores["vetting"] > scores["allocation"]
     with pytest.raises(LabelError, match="'vetting', which is not in the taxonomy"):
         import_records(path)  # the shipped taxonomy has no such theme

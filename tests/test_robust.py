@@ -21,7 +21,7 @@ from peel_findings.cli import app
 from peel_findings.pipeline import build_report, read_report
 from peel_findings.read.text import parse_text
 from peel_findings.read.units import normalise_space
-from peel_findings.tables import FORMULA_TRIGGERS, csv_safe
+from peel_findings.outputs.files import FORMULA_TRIGGERS, csv_safe
 
 import badfiles
 from conftest import SAMPLES

@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from peel_findings.tables import csv_safe, resolve_inside, safe_cell, write_table
+from peel_findings.errors import OutputError
+from peel_findings.outputs.files import csv_safe, resolve_inside, safe_cell, write_table
 
 
 @pytest.mark.parametrize("cell", ["=SUM(A1)", "+44 1234", "-2+3", "@cmd", "\tx", "\rx"])
@@ -20,5 +21,5 @@ def test_tables_csv_round_trip_keeps_text_and_lists(tmp_path):
 
 
 def test_tables_output_names_cannot_escape_the_folder(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(OutputError, match="outside"):
         resolve_inside(tmp_path, "../outside.csv")

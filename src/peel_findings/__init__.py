@@ -9,32 +9,56 @@ The public API::
     evaluate(model, records) -> dict       scores with bootstrap intervals
     analyse(paths, ...) -> Results         many reports: findings, reports, errors, themes tables
     recurring_themes(findings) -> frame    theme x polarity across forces, traceable to sentences
+
+Names are imported on first use, so ``import peel_findings`` loads no heavy library.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from .aggregate import recurring_themes
-from .batch import Results, RunConfig, analyse
-from .classify import Model, classify, load_model
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
 from .errors import PeelError
-from .pipeline import read_report
-from .train import cross_validate, evaluate, train
-from .types import Report, Sentence
 
-__all__ = [
-    "Model",
-    "Results",
-    "RunConfig",
-    "PeelError",
-    "Report",
-    "Sentence",
-    "__version__",
-    "analyse",
-    "classify",
-    "cross_validate",
-    "evaluate",
-    "load_model",
-    "read_report",
-    "recurring_themes",
-    "train",
-]
+_LAZY = {
+    "read_report": "pipeline",
+    "classify": "decide",
+    "load_model": "model.store",
+    "Model": "model.model",
+    "train": "learn.train",
+    "evaluate": "learn.evaluate",
+    "cross_validate": "learn.evaluate",
+    "analyse": "batch.run",
+    "RunConfig": "batch.config",
+    "recurring_themes": "aggregate",
+    "Results": "types",
+    "Report": "types",
+    "Sentence": "types",
+}
+
+__all__ = ["PeelError", "__version__", *sorted(_LAZY)]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .aggregate import recurring_themes
+    from .batch.config import RunConfig
+    from .batch.run import analyse
+    from .decide import classify
+    from .learn.evaluate import cross_validate, evaluate
+    from .learn.train import train
+    from .model.model import Model
+    from .model.store import load_model
+    from .pipeline import read_report
+    from .types import Report, Results, Sentence
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'peel_findings' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,7 +1,8 @@
 """One exception hierarchy. Every error says what was wrong and what to do about it.
 
-Each reading error carries a short machine-readable `kind` (the `errors` table's
-`kind` column) as a class attribute.
+Each error carries a short machine-readable `kind` (the `errors` table's `kind` column for
+reading errors) as a class attribute. Errors about a caller's arguments also derive from
+`ValueError` or `TypeError`, so code written against the built-in exceptions keeps working.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ class ReadError(PeelError):
     """A report file could not be read."""
 
     kind = "corrupt"
+
+
+class NotFoundError(ReadError):
+    """A path that does not exist."""
+
+    kind = "not_found"
 
 
 class UnsupportedFormatError(ReadError):
@@ -71,3 +78,27 @@ class LabelError(PeelError):
     """Labelled records that do not follow the labelling guide or the taxonomy."""
 
     kind = "label"
+
+
+class RecordsError(PeelError):
+    """A JSON Lines file of sentences that cannot be used (bad JSON, a line without text)."""
+
+    kind = "records"
+
+
+class OutputError(PeelError):
+    """An output folder or file that cannot be written."""
+
+    kind = "output"
+
+
+class InvalidArgumentError(PeelError, ValueError):
+    """An argument with a value peel-findings cannot use (a negative limit, an unknown strategy)."""
+
+    kind = "invalid_argument"
+
+
+class InvalidTypeError(PeelError, TypeError):
+    """An argument of the wrong type (a bare string where a list of texts is expected)."""
+
+    kind = "invalid_argument"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
+from ._files import sha256_file
 from .read import read_document
 from .segment import split_sentences
 from .structure import Structure, structure
@@ -26,14 +26,6 @@ def report_id_for(path: str | Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "report"
 
 
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_report(path: str | Path, max_pages: int | None = None) -> Report:
     """Read one report (PDF or text) into metadata, sections, grades and sentences.
 
@@ -41,7 +33,7 @@ def read_report(path: str | Path, max_pages: int | None = None) -> Report:
     a PDF of more than ``max_pages`` pages raises `TooLargeError`.
     """
     doc = read_document(path, max_pages=max_pages)
-    return build_report(doc, report_id=report_id_for(path), sha256=file_sha256(path))
+    return build_report(doc, report_id=report_id_for(path), sha256=sha256_file(path))
 
 
 def build_report(doc: Document, report_id: str, sha256: str = "") -> Report:
@@ -92,7 +84,7 @@ def _segment(doc: Document, info: Structure, report_id: str) -> tuple[str, list[
                     start=offset + start,
                     end=offset + end,
                     page=block.page,
-                    section=" > ".join(section.path) if section else "",
+                    section_path=section.path if section else (),
                     section_kind=section.kind if section else "other",
                     unit=_UNIT_OF_BLOCK[block.kind],
                 )

@@ -2,13 +2,16 @@
 
 Nothing here imports a third-party library: readers turn pdfplumber objects into
 these types, the segmenter turns spaCy docs into these types, and everything
-downstream sees only these.
+downstream sees only these (and, after classification, pandas tables).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 BlockKind = Literal["heading", "paragraph", "bullet", "caption", "table", "contents"]
 SectionKind = Literal[
@@ -25,7 +28,6 @@ SECTION_KINDS: tuple[str, ...] = (
     "other",
 )
 POLARITIES: tuple[str, ...] = ("positive", "negative", "mixed", "neutral")
-GRADES: tuple[str, ...] = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,19 @@ class Sentence:
     start: int
     end: int
     page: int | None
-    section: str  # heading path joined by " > "
+    section_path: tuple[str, ...]  # heading texts from the top level down to the sentence's section
     section_kind: SectionKind
     unit: UnitKind
+
+    @property
+    def section(self) -> str:
+        """The heading path joined by " > " (the findings table's ``section`` column)."""
+        return " > ".join(self.section_path)
+
+    @property
+    def question(self) -> str:
+        """The top-level heading the sentence sits under (a PEEL question), or ""."""
+        return self.section_path[0] if self.section_path else ""
 
 
 @dataclass(frozen=True)
@@ -126,3 +138,18 @@ class Report:
     sentences: tuple[Sentence, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
     tables: tuple[Table, ...] = ()
+
+
+@dataclass
+class Results:
+    """The tables of a batch run (see DESIGN.md): findings, reports, errors, themes."""
+
+    findings: pd.DataFrame
+    reports: pd.DataFrame
+    errors: pd.DataFrame
+    themes: pd.DataFrame
+
+    @property
+    def failed(self) -> int:
+        """How many files could not be read."""
+        return int(len(self.errors["path"].unique())) if len(self.errors) else 0

@@ -14,9 +14,10 @@ import json
 import warnings
 from pathlib import Path
 
-from peel_findings.findings import apply_structure
-from peel_findings.labels import load_taxonomy
-from peel_findings.train import _score, cross_validate, records_frame
+from peel_findings.decide import apply_structure
+from peel_findings.taxonomy import load_taxonomy
+from peel_findings.learn.evaluate import cross_validate, score as _score
+from peel_findings.learn.train import records_frame
 
 
 def main() -> None:

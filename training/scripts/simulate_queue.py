@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from peel_findings.active import build_queue
-from peel_findings.labels import load_taxonomy
-from peel_findings.train import _score, predictions, records_frame, train
+from peel_findings.learn.active import build_queue
+from peel_findings.taxonomy import load_taxonomy
+from peel_findings.learn.evaluate import predictions, score as _score
+from peel_findings.learn.train import records_frame, train
 
 SPLITS = {
     "A": (["Gloucestershire Constabulary", "Bedfordshire Police", "Lincolnshire Police", "Humberside Police"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import EmptyFileError, ReadError, UnsupportedFormatError
+from ..errors import EmptyFileError, NotFoundError, ReadError, UnsupportedFormatError
 from ..types import Document
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt")
@@ -14,7 +14,7 @@ def read_document(path: str | Path, max_pages: int | None = None) -> Document:
     """Read a report file with the reader its extension names."""
     path = Path(path)
     if not path.exists():
-        raise ReadError(f"{path}: no such file. Check the path.")
+        raise NotFoundError(f"{path}: no such file or folder. Check the path.")
     if path.is_dir():
         raise ReadError(f"{path}: is a folder; pass the report files in it, or use `peel run`.")
     suffix = path.suffix.lower()

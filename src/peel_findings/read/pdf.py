@@ -124,10 +124,7 @@ def _ruled_tables(page: object) -> tuple[layout.RuledTable, ...]:
             continue
         if any(len(cell or "") > 200 for row in rows for cell in row):
             continue
-        cells = tuple(tuple(layout_cell(c) for c in row) for row in rows)
+        cells = tuple(tuple(" ".join((c or "").split()) for c in row) for row in rows)
         found.append(layout.RuledTable(bbox=tuple(float(v) for v in table.bbox), rows=cells))  # type: ignore[arg-type]
     return tuple(found)
 
-
-def layout_cell(value: str | None) -> str:
-    return " ".join((value or "").split())

@@ -149,12 +149,8 @@ def _continues(previous: str, line: str) -> bool:
 
 
 def _join(lines: list[str]) -> str:
-    """Join wrapped lines with spaces, rejoining a word broken by a line-end hyphen."""
+    """Join wrapped lines with spaces; a line-end hyphen is kept as written (no vocabulary to judge by)."""
     text = lines[0].strip()
     for line in lines[1:]:
-        line = line.strip()
-        if text.endswith("-") and text[-2:-1].isalpha() and line[:1].islower():
-            text = text + line  # keep the hyphen: plain text carries no evidence it was a break
-        else:
-            text = text + " " + line
+        text = units.join_fragments(text, line.strip(), vocabulary=None)
     return text

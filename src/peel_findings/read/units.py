@@ -153,14 +153,19 @@ def _continues(prev: Block, block: Block) -> bool:
 _FINAL_PUNCTUATION = frozenset(".?!:;…\"”’)")
 
 
-def join_fragments(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> str:
-    """Join text broken at a line or page end, resolving a trailing hyphen."""
+def join_fragments(left: str, right: str, vocabulary: frozenset[str] | None = frozenset()) -> str:
+    """Join text broken at a line or page end, resolving a trailing hyphen.
+
+    ``vocabulary`` is the document's own words (a PDF, whose typesetter broke words at line
+    ends); None means plain text, which carries no evidence that a hyphen was a break, so the
+    hyphen is kept as written.
+    """
     match = re.search(r"([A-Za-z]+)-$", left)
     word = re.match(r"[a-z]+", right)
     if match and right[:1].isupper():
         return left + right  # "Multi-" + "Agency": a compound broken at its own hyphen
     if match and word:
-        if keep_hyphen(match.group(1).lower(), word.group(0), vocabulary):
+        if vocabulary is None or keep_hyphen(match.group(1).lower(), word.group(0), vocabulary):
             return left + right
         return left[:-1] + right
     return left + " " + right

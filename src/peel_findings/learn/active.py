@@ -14,12 +14,15 @@ guesses so a labeller corrects rather than starts from nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from .classify import Model, load_model
+from ..decide import labels
+from ..errors import InvalidArgumentError
+from ..model import Model, load_model
 
 Strategy = Literal["margin", "least_confidence"]
 QueueStrategy = Literal["margin", "least_confidence", "mixed", "random"]
@@ -29,16 +32,16 @@ QUEUE_COLUMNS = ("id", "text", "report", "force", "year", "is_finding", "polarit
 def uncertainty(model: Model, texts: list[str], strategy: Strategy = "margin") -> np.ndarray:
     """Uncertainty in [0, 1] for each text (higher: more worth labelling)."""
     if strategy not in ("margin", "least_confidence"):
-        raise ValueError(f"strategy must be 'margin' or 'least_confidence'; got {strategy!r}.")
-    predicted, polarity_proba = model.predict_with_polarity(texts)
-    finding = predicted["finding_score"].to_numpy()
-    polarity = polarity_proba.to_numpy()
+        raise InvalidArgumentError(f"strategy must be 'margin' or 'least_confidence'; got {strategy!r}.")
+    scores = model.scores(texts)
+    finding = scores.finding
+    polarity = scores.polarity
     top = np.sort(polarity, axis=1)[:, ::-1]
     if strategy == "least_confidence":
         return 1 - np.minimum(np.maximum(finding, 1 - finding), top[:, 0])
-    thresholds = np.asarray(model.theme_thresholds or (0.5,) * len(model.theme_ids))
-    scores = np.array([[row[t] for t in model.theme_ids] for row in predicted["theme_scores"]])
-    theme_margin = np.abs(scores - thresholds[None, :]).min(axis=1) / np.maximum(thresholds.max(), 0.5)
+    thresholds = model.thresholds
+    themes = np.round(scores.themes, 4)  # as the table's theme_scores give them
+    theme_margin = np.abs(themes - thresholds[None, :]).min(axis=1) / np.maximum(thresholds.max(), 0.5)
     polarity_margin = top[:, 0] - top[:, 1] if polarity.shape[1] > 1 else np.ones(len(texts))
     margins = np.column_stack([np.abs(2 * finding - 1), polarity_margin, np.clip(theme_margin, 0, 1)])
     return 1 - margins.min(axis=1)
@@ -61,11 +64,12 @@ def build_queue(
     (exploration for a model that is still weak).
     """
     if strategy not in ("margin", "least_confidence", "mixed", "random"):
-        raise ValueError(f"strategy must be margin, least_confidence, mixed or random; got {strategy!r}.")
+        raise InvalidArgumentError(
+            f"strategy must be margin, least_confidence, mixed or random; got {strategy!r}.")
     if n < 1:
-        raise ValueError(f"n must be at least 1; got {n!r}.")
+        raise InvalidArgumentError(f"n must be at least 1; got {n!r}.")
     if "text" not in sentences:
-        raise ValueError("The sentences table needs a 'text' column (a findings or sentences table).")
+        raise InvalidArgumentError("The sentences table needs a 'text' column (a findings or sentences table).")
     model = model or load_model()
     pool = _normalise(sentences)
     pool = pool[pool["text"].str.strip().str.len() > 0].drop_duplicates("text").reset_index(drop=True)
@@ -77,7 +81,8 @@ def build_queue(
     else:
         pool["uncertainty"] = uncertainty(model, pool["text"].tolist(), "margin" if strategy == "mixed" else strategy)
     chosen = _spread(pool, n, duplicate_threshold, rng if strategy == "mixed" else None)
-    guesses = model.predict(chosen["text"].tolist())
+    texts = chosen["text"].tolist()
+    guesses = labels(texts, model.scores(texts), model)
     chosen = chosen.assign(
         is_finding=guesses["is_finding"].to_numpy(),
         polarity=guesses["polarity"].to_numpy(),
@@ -136,3 +141,30 @@ def _alternate(order: list[int], rng: np.random.Generator) -> list[int]:
         out.append(remaining.pop(index))
         take_top = not take_top
     return out
+
+
+def queue_file(
+    findings: str | Path,
+    out: str | Path,
+    n: int = 100,
+    strategy: QueueStrategy = "margin",
+    fmt: str | None = None,
+    model: Model | str | Path | None = None,
+) -> pd.DataFrame:
+    """`peel queue`: read a findings or sentences table (.parquet, .csv, .jsonl), queue ``n`` sentences,
+    and write them in ``fmt`` (by default the format ``out``'s extension names). Returns the queue."""
+    from .interchange import export_records
+
+    findings = Path(findings)
+    if not findings.is_file():
+        raise InvalidArgumentError(f"{findings}: no such file. Pass a findings.parquet/.csv from `peel run`.")
+    if findings.suffix == ".parquet":
+        table = pd.read_parquet(findings)
+    elif findings.suffix == ".csv":
+        table = pd.read_csv(findings)
+    else:
+        table = pd.read_json(findings, lines=True)
+    loaded = model if isinstance(model, Model) else load_model(model)
+    picked = build_queue(table, n, model=loaded, strategy=strategy)
+    export_records(picked.to_dict("records"), out, fmt)  # type: ignore[arg-type]
+    return picked

@@ -15,10 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import LabelError
-from .labels import RECORD_FIELDS, Taxonomy, load_taxonomy, validate_record
-from .tables import atomic_write_bytes, safe_cell
-from .types import POLARITIES
+from .._files import atomic_write_bytes, iter_jsonl
+from ..errors import LabelError
+from ..outputs.files import safe_cell
+from ..taxonomy import Taxonomy, load_taxonomy
+from ..types import POLARITIES
+from .labels import RECORD_FIELDS, validate_record
 
 Format = Literal["jsonl", "csv", "labelstudio", "prodigy"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "labelstudio", "prodigy")
@@ -161,27 +163,40 @@ def import_records(
     for where, record in parsed:
         problems.extend(validate_record(record, taxonomy, where=f"{path}:{where}"))
         records.append(record)
+    if not records and not problems:
+        problems.append(f"{path}: no labelled records in the file (is it empty?)")
     if problems:
         shown = "\n".join(problems[:50])
         more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        raise LabelError(f"{len(problems)} problem(s); nothing was imported:\n{shown}{more}")
+        raise LabelError(f"{path}: {len(problems)} problem(s); nothing was imported:\n{shown}{more}")
+    return records
+
+
+def read_records(paths: str | Path | Iterable[str | Path], taxonomy: Taxonomy | None = None) -> list[dict[str, Any]]:
+    """Read and validate labelled records from files in any supported format (by extension); every
+    problem in every file is reported together and nothing is returned unless all records pass."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    taxonomy = taxonomy or load_taxonomy()
+    records: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            records.extend(import_records(path, taxonomy=taxonomy))
+        except LabelError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise LabelError("\n".join(problems))
     return records
 
 
 def _read_jsonl(path: Path, problems: list[str]) -> list[tuple[str, dict[str, Any]]]:
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{path}:line {n}: not valid JSON ({exc.msg})")
-            continue
-        if not isinstance(record, dict):
-            problems.append(f"{path}:line {n}: expected a JSON object")
-            continue
-        out.append((f"line {n}", record))
+    for n, record, problem in iter_jsonl(path):
+        if problem:
+            problems.append(problem)
+        else:
+            out.append((f"line {n}", record))
     return out
 
 

@@ -1,10 +1,8 @@
-"""Training, evaluation and the model card.
+"""Training: fit the model's heads on labelled records, and choose its decision parameters.
 
-- `train(records)` fits the three heads of `classify.Model` on labelled records.
-- `evaluate(model, records)` scores a fitted model.
-- `cross_validate(records)` holds out every force in turn (leave-one-force-out),
-  pools the held-out predictions, and scores them with 95% intervals from a
-  bootstrap over reports; beside it, the keyword baseline on the same sentences.
+`train(records)` fits the three heads of `model.Model` on labelled records; each theme's
+threshold and the polarity class weights (applied by `decide`) are chosen by an inner
+cross-validation grouped by force, on the training records only.
 
 Same records and seed give the same model: every estimator is deterministic
 (lbfgs, unshuffled calibration folds) and records are sorted by id first.
@@ -15,21 +13,20 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .classify import Model, ThemeHeads
-from .features import POLARITY_CUES, CharNgramTfidf, CueFeatures
-from .labels import Taxonomy, load_taxonomy
-from .metrics import label_counts, summarise
+from .._version import __version__
+from ..errors import InvalidArgumentError
+from ..model.features import POLARITY_CUES, CharNgramTfidf, CueFeatures
+from ..model.model import Model, ThemeHeads
+from ..taxonomy import Taxonomy, load_taxonomy
 
 MIN_EXAMPLES_FOR_CALIBRATION = 6
 FREQUENT_THEME_MIN = 10
@@ -71,7 +68,7 @@ def records_frame(records: Iterable[dict[str, Any]] | pd.DataFrame) -> pd.DataFr
     """Labelled records as a frame sorted by id, with list-valued ``themes``."""
     frame = records.copy() if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
     if frame.empty:
-        raise ValueError("No labelled records given: pass at least one record with text and labels.")
+        raise InvalidArgumentError("No labelled records given: pass at least one record with text and labels.")
     for column, default in (("report", ""), ("force", ""), ("year", "")):
         if column not in frame:
             frame[column] = default
@@ -82,6 +79,16 @@ def records_frame(records: Iterable[dict[str, Any]] | pd.DataFrame) -> pd.DataFr
 
 def theme_support(frame: pd.DataFrame, taxonomy: Taxonomy) -> dict[str, int]:
     return {t: int(sum(t in x for x in frame["themes"])) for t in taxonomy.ids}
+
+
+def rare_themes(frame: pd.DataFrame, taxonomy: Taxonomy) -> dict[str, int]:
+    """Themes with fewer than `FREQUENT_THEME_MIN` labelled examples, and how many each has."""
+    return {t: n for t, n in theme_support(frame, taxonomy).items() if n < FREQUENT_THEME_MIN}
+
+
+def rare_theme_message(theme: str, n: int) -> str:
+    return (f"Theme '{theme}' has {n} labelled example(s) (fewer than {FREQUENT_THEME_MIN}); the model will "
+            "rarely predict it and its scores are unreliable. Label more sentences with this theme.")
 
 
 def data_sha256(frame: pd.DataFrame) -> str:
@@ -168,13 +175,8 @@ def train(
     from threadpoolctl import threadpool_limits
 
     taxonomy = taxonomy or load_taxonomy()
-    for theme, n in theme_support(records_frame(records), taxonomy).items():
-        if n < FREQUENT_THEME_MIN:
-            warnings.warn(
-                f"Theme '{theme}' has {n} labelled example(s) (fewer than {FREQUENT_THEME_MIN}); the model will "
-                "rarely predict it and its scores are unreliable. Label more sentences with this theme.",
-                UserWarning, stacklevel=2,
-            )
+    for theme, n in rare_themes(records_frame(records), taxonomy).items():
+        warnings.warn(rare_theme_message(theme, n), UserWarning, stacklevel=2)
     # Many small fits: BLAS threads only contend (one fit ran 45x slower with two threads).
     with threadpool_limits(limits=1):
         return _train(records, taxonomy, seed, tune_decisions, feature_set)
@@ -254,119 +256,3 @@ def _versions() -> dict[str, str]:
         "pandas": pd.__version__,
         "skops": skops.__version__,
     }
-
-
-def predictions(model: Model, texts: Sequence[str]) -> pd.DataFrame:
-    """Model output plus ``polarity_any``: the polarity head's choice even where no finding is predicted."""
-    out, proba = model.predict_with_polarity(list(texts))
-    if len(out):
-        out["polarity_any"] = model.polarity_decision(proba)
-    return out
-
-
-def evaluate(
-    model: Model,
-    records: Iterable[dict[str, Any]] | pd.DataFrame,
-    taxonomy: Taxonomy | None = None,
-    n_boot: int = 1000,
-) -> dict[str, Any]:
-    """Score a model on labelled records (intervals from a bootstrap over reports)."""
-    taxonomy = taxonomy or _taxonomy_of(model)
-    frame = records_frame(records)
-    pred = predictions(model, frame["text"].tolist())
-    return _score(frame, pred, taxonomy, n_boot)
-
-
-def _taxonomy_of(model: Model) -> Taxonomy:
-    base = load_taxonomy()
-    known = {t.id: t for t in base.themes}
-    from .labels import Theme
-
-    themes = tuple(known.get(i, Theme(i, i, i)) for i in model.theme_ids)
-    core = tuple(c for c in model.metadata.get("core_themes", base.core) if c in model.theme_ids)
-    return Taxonomy(themes=themes, core=core)
-
-
-def _score(frame: pd.DataFrame, pred: pd.DataFrame, taxonomy: Taxonomy, n_boot: int) -> dict[str, Any]:
-    support = theme_support(frame, taxonomy)
-    frequent = [t for t in taxonomy.ids if support[t] >= FREQUENT_THEME_MIN]
-    counts = label_counts(frame, pred, taxonomy.ids)
-    groups = (frame["report"].astype(str).where(frame["report"].astype(str) != "", frame["id"])).tolist()
-    return summarise(counts, groups, taxonomy.ids, taxonomy.core, frequent, n_boot=n_boot)
-
-
-def cross_validate(
-    records: Iterable[dict[str, Any]] | pd.DataFrame,
-    taxonomy: Taxonomy | None = None,
-    seed: int = 0,
-    n_boot: int = 1000,
-    progress: Callable[[str], None] | None = None,
-    **train_options: Any,
-) -> dict[str, Any]:
-    """Leave-one-force-out evaluation of `train`, with the keyword baseline beside it.
-
-    Every force is held out in turn; the model trained on the other forces labels
-    its sentences. Scores are computed on the pooled held-out predictions.
-    """
-    taxonomy = taxonomy or load_taxonomy()
-    frame = records_frame(records)
-    forces = sorted(frame["force"].astype(str).unique())
-    if len(forces) < 2:
-        raise ValueError("Leave-one-force-out needs records from at least two forces (the 'force' field).")
-    pooled = []
-    for n, force in enumerate(forces, start=1):
-        if progress:
-            progress(f"fold {n}/{len(forces)}: holding out {force}")
-        held = frame["force"].astype(str) == force
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # rare-theme warnings: once, not per fold
-            model = train(frame[~held], taxonomy=taxonomy, seed=seed, **train_options)
-        pred = predictions(model, frame.loc[held, "text"].tolist())
-        pred.index = frame.index[held]
-        pooled.append(pred)
-    pred = pd.concat(pooled).sort_index()
-    baseline = keyword_baseline(frame["text"].tolist(), taxonomy)
-    return {
-        "protocol": "leave-one-force-out",
-        "forces": forces,
-        "model": _score(frame, pred, taxonomy, n_boot),
-        "baseline": _score(frame, baseline, taxonomy, n_boot),
-        "predictions": pred,
-        "train_options": train_options,
-    }
-
-
-# -- the keyword baseline ------------------------------------------------------------------------
-
-_FINDING_CUES = re.compile(
-    r"\b(force|constabulary|hmic|hmicfrs|we found|inspectors found|should|requires? improvement|good|"
-    r"outstanding|inadequate|adequate)\b",
-    re.I,
-)
-_NEGATIVE_CUES = re.compile(
-    r"\b(not|lacks?|lack of|inconsistent|backlogs?|concern|should|requires? improvement|inadequate|"
-    r"poor|insufficient|limited|weak|fail|unable|delays?)\b",
-    re.I,
-)
-_POSITIVE_CUES = re.compile(
-    r"\b(good|outstanding|effective(ly)?|well|strong|encouraged|improved|impressive|positive)\b", re.I
-)
-
-
-def keyword_baseline(texts: Sequence[str], taxonomy: Taxonomy | None = None) -> pd.DataFrame:
-    """A transparent baseline: cue words for finding and polarity, theme names and synonyms for themes."""
-    taxonomy = taxonomy or load_taxonomy()
-    patterns = {
-        t.id: re.compile("|".join(re.escape(k.lower()) for k in (t.name.lower(), *t.keywords)))
-        for t in taxonomy.themes
-    }
-    rows = []
-    for text in texts:
-        low = text.lower()
-        finding = bool(_FINDING_CUES.search(text))
-        negative, positive = bool(_NEGATIVE_CUES.search(text)), bool(_POSITIVE_CUES.search(text))
-        polarity = "mixed" if negative and positive else "negative" if negative else "positive" if positive else "neutral"
-        themes = [t for t, p in patterns.items() if p.search(low)] if finding else []
-        rows.append({"text": text, "is_finding": finding, "polarity": polarity if finding else None,
-                     "polarity_any": polarity, "themes": themes})
-    return pd.DataFrame(rows, columns=["text", "is_finding", "polarity", "polarity_any", "themes"])

@@ -1,8 +1,14 @@
-"""A scikit-learn transformer for cue-word features: one column per group of cue words.
+"""The model's two custom feature transformers; everything else in the feature step is scikit-learn's.
 
-Used for the taxonomy's theme keywords (each theme's name and obvious synonyms, from the
-labelling guide) and the guide's polarity cues. A theme with few labelled examples then
-shares one strong feature across all of them instead of many rare n-grams.
+- `CueFeatures`: one column per group of cue words: the taxonomy's theme keywords (each theme's
+  name and obvious synonyms, from the labelling guide) and the guide's polarity cues. A theme
+  with few labelled examples then shares one strong feature across all of them instead of many
+  rare n-grams.
+- `CharNgramTfidf`: scikit-learn's ``char_wb`` TF-IDF, with a faster, identical ``transform``.
+
+Both take texts as a list (one text per row) or as a 2-D table of text columns (joined per
+row, as a `ColumnTransformer` passes them), and follow the estimator contract (they pass
+scikit-learn's ``parametrize_with_checks``).
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..errors import InvalidArgumentError
 
 # The polarity cues of LABELLING.md section 2, and contrast words that signal a mixed sentence.
 POLARITY_CUES: dict[str, tuple[str, ...]] = {
@@ -27,6 +35,55 @@ POLARITY_CUES: dict[str, tuple[str, ...]] = {
 
 
 _TOKEN = re.compile(r"[\w][\w'’-]*")
+
+
+def _texts(estimator: BaseEstimator, X: object, reset: bool) -> list[str]:
+    """The rows of ``X`` as texts: a 1-D sequence of strings as it is, a 2-D table's cells joined per row.
+
+    Missing cells (None, NaN) are empty text. Anything else 1-D (numbers, a bare string) is refused.
+    """
+    if isinstance(X, str):
+        raise InvalidArgumentError("Expected a list of texts or a 2-D table of text columns; got a single string. "
+                         "Wrap it in a list: [text].")
+    if hasattr(X, "iloc") or hasattr(X, "__array__") or hasattr(X, "shape"):
+        if hasattr(X, "iloc"):
+            ndim = X.ndim  # type: ignore[union-attr]
+        else:
+            X = np.asarray(X)
+            ndim = X.ndim
+        if ndim == 1:
+            values = list(X)  # type: ignore[call-overload]
+        else:
+            table = validate_data(estimator, X, dtype=None, ensure_all_finite=False, reset=reset)
+            return [" ".join(_cell(v) for v in row) for row in table]
+    else:
+        values = list(X)  # type: ignore[call-overload]
+    if all(isinstance(x, str) or x is None for x in values):
+        return ["" if x is None else x for x in values]
+    if values and all(isinstance(x, (list, tuple)) for x in values):
+        table = validate_data(estimator, values, dtype=None, ensure_all_finite=False, reset=reset)
+        return [" ".join(_cell(v) for v in row) for row in table]
+    raise InvalidArgumentError(
+        "Expected 2D array, got 1D array instead: pass a list of texts, or a table of text columns. "
+        "Reshape your data with .reshape(-1, 1) if it is a single column."
+    )
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+class _TextTransformer(TransformerMixin, BaseEstimator):
+    """What both transformers share: text input (see `_texts`), sparse float32 output."""
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True  # a missing cell is empty text
+        tags.transformer_tags.preserves_dtype = []  # always float32
+        return tags
 
 
 @lru_cache(maxsize=64)
@@ -52,7 +109,7 @@ def _matcher(
     )
 
 
-class CueFeatures(TransformerMixin, BaseEstimator):
+class CueFeatures(_TextTransformer):
     """Binary features: does the text contain any cue of each group?
 
     Parameters
@@ -66,11 +123,13 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Iterable[str], y: object = None) -> CueFeatures:
         self._check_groups()
+        _texts(self, X, reset=True)
         self.feature_names_ = np.asarray([name for name, _ in self.groups], dtype=object)
         return self
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "feature_names_")
+        X = _texts(self, X, reset=False)
         single, phrase_re, phrase_columns = _matcher(tuple((n, tuple(c)) for n, c in self.groups))
         cache: dict[str, tuple[int, ...]] = {}
         rows, cols = [], []
@@ -100,7 +159,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
     def _check_groups(self) -> None:
         for item in self.groups:
             if len(item) != 2 or not isinstance(item[0], str) or isinstance(item[1], str):
-                raise ValueError(
+                raise InvalidArgumentError(
                     f"CueFeatures groups must be (name, (cue, ...)) pairs; got {item!r}. "
                     "Wrap a single cue in a tuple: ('name', ('cue',))."
                 )
@@ -109,13 +168,14 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 _WHITESPACE = re.compile(r"\s\s+")
 
 
-class CharNgramTfidf(TransformerMixin, BaseEstimator):
+class CharNgramTfidf(_TextTransformer):
     """TF-IDF over character n-grams within word boundaries: scikit-learn's ``char_wb``, faster.
 
     `fit` uses scikit-learn's own `TfidfVectorizer` (analyzer="char_wb"), so the vocabulary
     and IDF weights are the same. `transform` gives the same matrix, but computes the
     n-gram feature indices once per distinct word and caches them: report text repeats
-    its words, so most words are looked up rather than split again.
+    its words, so most words are looked up rather than split again. With fewer texts than
+    ``min_df``, every n-gram seen is kept (``min_df`` is lowered to the number of texts).
     """
 
     def __init__(self, ngram_range: tuple[int, int] = (3, 5), min_df: int = 2, sublinear_tf: bool = True) -> None:
@@ -126,17 +186,25 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
     def fit(self, X: Iterable[str], y: object = None) -> CharNgramTfidf:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        reference = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), min_df=self.min_df,
+        texts = _texts(self, X, reset=True)
+        reference = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range),
+                                    min_df=min(self.min_df, max(1, len(texts))) if isinstance(self.min_df, int)
+                                    else self.min_df,
                                     sublinear_tf=self.sublinear_tf, dtype=np.float32)
-        reference.fit(list(X))
+        reference.fit(texts)
         self.vocabulary_ = dict(reference.vocabulary_)
         self.idf_ = reference.idf_.astype(np.float32)
+        self._cache: dict[str, list[int]] = {}
         return self
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_cache", None)  # rebuilt on demand; never stored in a model file
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._cache = {}
 
     def _word_indices(self, word: str) -> list[int]:
         vocabulary = self.vocabulary_
@@ -158,6 +226,7 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "vocabulary_")
+        X = _texts(self, X, reset=False)
         cache: dict[str, list[int]] = self.__dict__.setdefault("_cache", {})
         if len(cache) > 500_000:
             cache.clear()

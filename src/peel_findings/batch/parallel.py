@@ -21,16 +21,13 @@ _WORKER: dict[str, Any] = {}
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-file limits. ``timeout`` in seconds, ``memory_mb`` per worker process (None: no cap)."""
+    """Per-file limits. ``timeout`` in seconds, ``memory_mb`` per worker process (None: no cap).
+
+    Validated by `RunConfig`, which builds them.
+    """
 
     timeout: float | None = 300.0
     memory_mb: int | None = 4096
-
-    def __post_init__(self) -> None:
-        if self.timeout is not None and self.timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds or None; got {self.timeout!r}.")
-        if self.memory_mb is not None and self.memory_mb < 256:
-            raise ValueError(f"memory_mb must be at least 256 (or None for no cap); got {self.memory_mb!r}.")
 
 
 def _init_worker(task: Callable[..., Any], kwargs: dict[str, Any], memory_mb: int | None) -> None:

@@ -1,17 +1,9 @@
-"""Train, evaluate and save a model with its metadata and a model card (MODEL_CARD.md)."""
+"""The model card (MODEL_CARD.md) and the scores table it and `peel evaluate` print."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-
-import pandas as pd
-
-from .classify import save_model
-from .labels import Taxonomy, load_taxonomy
-from .train import cross_validate as run_cross_validate
-from .train import records_frame, theme_support, train
 
 CARD_FILE = "MODEL_CARD.md"
 
@@ -46,40 +38,6 @@ def metrics_table(model: dict[str, Any], baseline: dict[str, Any] | None = None)
     for theme, scores in model["themes"].items():
         lines.append(row(f"theme F1: {theme} (n={scores['support']})", lambda m, t=theme: m["themes"][t]["f1"]))
     return "\n".join(lines)
-
-
-def train_and_save(
-    records: list[dict[str, Any]] | pd.DataFrame,
-    out: str | Path,
-    taxonomy: Taxonomy | None = None,
-    seed: int = 0,
-    cross_validate: bool = True,
-    progress: Callable[[str], None] | None = None,
-    name: str | None = None,
-) -> Path:
-    """Train on all records, optionally score by leave-one-force-out, and write the model folder."""
-    taxonomy = taxonomy or load_taxonomy()
-    for theme, n in theme_support(records_frame(records), taxonomy).items():
-        if n < 10 and progress:
-            progress(f"warning: theme '{theme}' has only {n} labelled example(s); its scores will be unreliable")
-    evaluation = None
-    if cross_validate:
-        evaluation = run_cross_validate(records, taxonomy=taxonomy, seed=seed, progress=progress)
-    if progress:
-        progress("training the final model on all records")
-    model = train(records, taxonomy=taxonomy, seed=seed)
-    if name:
-        model.metadata["name"] = name
-    if evaluation is not None:
-        model.metadata["evaluation"] = {
-            "protocol": evaluation["protocol"],
-            "forces": evaluation["forces"],
-            "model": evaluation["model"],
-            "baseline": evaluation["baseline"],
-        }
-    directory = save_model(model, out)
-    (Path(directory) / CARD_FILE).write_text(model_card(model.metadata), encoding="utf-8")
-    return Path(directory)
 
 
 def model_card(metadata: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .tables import atomic_write_bytes
+from .._files import atomic_write_bytes
 
 SHARD_DIR = ".peel-cache"
 
@@ -55,6 +55,17 @@ def dumps(findings: pd.DataFrame, report: dict[str, Any], errors: list[dict[str,
         "rows": [[_clean(v) for v in row] for row in findings.itertuples(index=False, name=None)],
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def normalise(
+    findings: pd.DataFrame, report: dict[str, Any], errors: list[dict[str, str]]
+) -> tuple[pd.DataFrame, dict[str, Any], list[dict[str, str]]]:
+    """A result in the form a shard gives back (plain Python values, the same dtypes), without the bytes.
+
+    ``normalise(*r)`` equals ``loads(dumps(*r))``, so a fresh result and a resumed one are identical.
+    """
+    rows = [[_clean(v) for v in row] for row in findings.itertuples(index=False, name=None)]
+    return pd.DataFrame(rows, columns=list(findings.columns)), _clean(report), [dict(e) for e in errors]
 
 
 def loads(data: bytes) -> tuple[pd.DataFrame, dict[str, Any], list[dict[str, str]]]:

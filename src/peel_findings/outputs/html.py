@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aggregate
-from .tables import atomic_write_bytes
+from .. import aggregate
+from .._files import atomic_write_bytes
+from ..types import Results
 
 MAX_QUOTES = 12
 
@@ -31,12 +32,9 @@ blockquote.negative{border-color:#c0392b}blockquote.positive{border-color:#27ae6
 """
 
 
-def render(results: object, title: str = "peel-findings: recurring themes") -> str:
-    """The report for a `batch.Results` as one HTML string."""
-    findings: pd.DataFrame = results.findings  # type: ignore[attr-defined]
-    reports: pd.DataFrame = results.reports  # type: ignore[attr-defined]
-    errors: pd.DataFrame = results.errors  # type: ignore[attr-defined]
-    themes = aggregate.recurring_themes(findings)
+def render(results: Results, title: str = "peel-findings: recurring themes") -> str:
+    """The report for a run's `Results` as one HTML string."""
+    findings, reports, errors, themes = results.findings, results.reports, results.errors, results.themes
     ok = reports[reports["status"] == "ok"] if "status" in reports else reports
     n_findings = int(findings["is_finding"].sum()) if len(findings) else 0
     parts = [
@@ -68,7 +66,7 @@ def render(results: object, title: str = "peel-findings: recurring themes") -> s
     return "\n".join(parts)
 
 
-def write(results: object, path: str | Path, title: str = "peel-findings: recurring themes") -> Path:
+def write(results: Results, path: str | Path, title: str = "peel-findings: recurring themes") -> Path:
     path = Path(path)
     atomic_write_bytes(path, render(results, title).encode("utf-8"))
     return path

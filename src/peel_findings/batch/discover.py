@@ -1,0 +1,35 @@
+"""Which files a batch reads: the files named, and the report files inside the folders named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import ReadError
+from ..read import SUPPORTED_SUFFIXES
+
+
+def report_paths(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus the supported report files inside named folders (recursively), sorted.
+
+    A file named directly is kept whatever its extension, so that an unsupported
+    file is reported as an error rather than silently skipped.
+    """
+    found: dict[Path, None] = {}
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            for p in sorted(path.rglob("*")):
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."):
+                    found.setdefault(p, None)
+        else:
+            found.setdefault(path, None)
+    return list(found)
+
+
+def no_reports_error() -> ReadError:
+    """The error for inputs that hold no report file at all."""
+    return ReadError(
+        f"no report files found in the inputs given (looked for {', '.join(SUPPORTED_SUFFIXES)} files). "
+        "Check the paths."
+    )
