@@ -35,19 +35,8 @@ def f1(a: list[bool], b: list[bool]) -> float | None:
     return 2 * tp / denominator if denominator else None
 
 
-def main() -> None:
-    first, second, parts = [], [], {}
-    for path in sorted((RAW / "pass1").glob("*.jsonl")):
-        other = RAW / "pass2" / path.name
-        if not other.exists():
-            print(f"skipping {path.name}: no second pass yet")
-            continue
-        a, b = load(path), load(other)
-        if [r["id"] for r in a] != [r["id"] for r in b]:
-            raise SystemExit(f"{path.name}: the two passes do not cover the same ids in the same order")
-        first += a
-        second += b
-        parts[path.stem] = (a, b)
+def figures(first: list[dict], second: list[dict]) -> dict:
+    """Agreement between two passes over the same records."""
     both = [(x, y) for x, y in zip(first, second) if x["is_finding"] and y["is_finding"]]
     report = {
         "n_sentences": len(first),
@@ -70,6 +59,29 @@ def main() -> None:
         value = f1(a, b)
         report["themes_f1"][theme] = {"f1": None if value is None else round(value, 4),
                                       "pass1": sum(a), "pass2": sum(b)}
+    return report
+
+
+def main() -> None:
+    first, second, parts = [], [], {}
+    for path in sorted((RAW / "pass1").glob("*.jsonl")):
+        other = RAW / "pass2" / path.name
+        if not other.exists():
+            print(f"skipping {path.name}: no second pass yet")
+            continue
+        a, b = load(path), load(other)
+        if [r["id"] for r in a] != [r["id"] for r in b]:
+            raise SystemExit(f"{path.name}: the two passes do not cover the same ids in the same order")
+        first += a
+        second += b
+        parts[path.stem] = (a, b)
+    report = figures(first, second)
+    rounds = {"round 1 (seeds and excerpts.jsonl)": [n for n in parts if not n.startswith("corpus2-")],
+              "round 2 (excerpts-2.jsonl)": [n for n in parts if n.startswith("corpus2-")]}
+    report["rounds"] = {
+        label: figures([r for n in names for r in parts[n][0]], [r for n in names for r in parts[n][1]])
+        for label, names in rounds.items() if names
+    }
     out_dir = Path("training/disagreements")
     out_dir.mkdir(exist_ok=True)
     total = 0

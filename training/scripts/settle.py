@@ -1,10 +1,13 @@
-"""Build the settled label set from the two raw passes and the adjudication.
+"""Build the settled label set from the two raw passes, the adjudication and the re-checks.
 
     python training/scripts/settle.py
 
 For each part: where pass 1 and pass 2 agree, their label; where they differ, the
-adjudicated label (training/adjudication/<part>.jsonl). Writes training/labelled.jsonl in
-the LABELLING.md record format. The raw passes are never edited.
+adjudicated label (training/adjudication/<part>.jsonl). Then the re-check of the
+connective rule (training/recheck/connectives-verdicts.jsonl) changes a settled polarity
+where it found one that breaks the rule. Writes training/labelled.jsonl in the LABELLING.md
+record format, in document order, with each sentence's section heading path and kind from
+training/unlabelled/ as context. The raw passes are never edited.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 RAW = Path("training/raw")
 FIELDS = ("id", "text", "report", "force", "year", "is_finding", "polarity", "themes")
+CONTEXT = ("section", "section_kind")
 
 
 def load(path: Path) -> list[dict]:
@@ -26,11 +30,14 @@ def labels(record: dict) -> tuple:
 
 def main() -> None:
     settled, counts = [], {}
+    verdicts = Path("training/recheck/connectives-verdicts.jsonl")
+    changes = {v["id"]: v["polarity_after"] for v in load(verdicts) if v["changed"]} if verdicts.exists() else {}
     for first_path in sorted((RAW / "pass1").glob("*.jsonl")):
         name = first_path.stem
         first, second = load(first_path), load(RAW / "pass2" / first_path.name)
-        decided = {r["id"]: r for r in load(Path("training/adjudication") / f"{name}.jsonl")} \
-            if (Path("training/adjudication") / f"{name}.jsonl").exists() else {}
+        context = {r["id"]: r for r in load(Path("training/unlabelled") / f"{name}.jsonl")}
+        decided_path = Path("training/adjudication") / f"{name}.jsonl"
+        decided = {r["id"]: r for r in load(decided_path)} if decided_path.exists() else {}
         agreed = adjudicated = 0
         for a, b in zip(first, second, strict=True):
             assert a["id"] == b["id"], (a["id"], b["id"])
@@ -43,13 +50,16 @@ def main() -> None:
                 adjudicated += 1
             else:
                 agreed += 1
+            if record["id"] in changes:
+                record["polarity"] = changes[record["id"]]
             record["themes"] = sorted(record["themes"])
+            record.update({k: context[record["id"]][k] for k in CONTEXT})
             settled.append(record)
         counts[name] = {"agreed": agreed, "adjudicated": adjudicated}
     with open("training/labelled.jsonl", "w", encoding="utf-8") as handle:
         for record in settled:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(json.dumps(counts, indent=1), len(settled))
+    print(json.dumps(counts, indent=1), len(settled), f"{len(changes)} changed by the connective re-check")
 
 
 if __name__ == "__main__":
