@@ -108,3 +108,87 @@ def test_aggregate_emerging_themes_cluster_untaxonomised_negatives():
 def test_aggregate_empty_frames_give_empty_tables():
     empty = _frame([])
     assert ag.recurring_themes(empty).empty and explore.near_duplicates(empty).empty and explore.emerging_themes(empty).empty
+
+
+def test_aggregate_template_text_is_left_out_of_theme_counts(findings):
+    findings = findings.copy()
+    findings.loc[2, "text"] = "The force is good at investigating crime."
+    table = ag.recurring_themes(findings)
+    assert not ((table.theme == "allocation") & (table.polarity == "positive")).any()
+    kept = ag.recurring_themes(findings, template=True)
+    assert ((kept.theme == "allocation") & (kept.polarity == "positive")).any()
+
+
+def test_aggregate_a_sentence_in_three_forces_reports_counts_once_and_for_no_force():
+    shared = "Forces should map organised crime groups consistently."
+    rows = [{"force": f, "report_id": f.lower(), "text": shared, "polarity": "negative", "themes": ["ocg_mapping"]}
+            for f in ("A", "B", "C")]
+    rows.append({"force": "D", "report_id": "d", "text": "OCGs are not mapped.", "polarity": "negative",
+                 "themes": ["ocg_mapping"]})
+    frame = _frame(rows)
+    assert ag.shared_text_flags(frame).tolist() == [True, True, True, False]
+    row = ag.recurring_themes(frame).set_index(["theme", "polarity"]).loc[("ocg_mapping", "negative")]
+    assert (row.n_forces, row.n_findings, row.n_shared) == (1, 1, 1)
+    assert row.forces == ["D"] and row.shared_forces == ["A", "B", "C"]
+
+
+def test_aggregate_national_reports_are_not_a_force(findings):
+    findings = findings.copy()
+    findings.loc[0, "force"] = "national"
+    row = ag.recurring_themes(findings).set_index(["theme", "polarity"]).loc[("allocation", "negative")]
+    assert row.forces == ["A", "B"] and row.n_findings == 3
+
+
+def test_aggregate_matrix_shares_have_intervals_and_small_cells_are_marked(findings):
+    m = ag.force_theme_matrix(findings).set_index(["force", "theme"])
+    cell = m.loc[("B", "allocation")]
+    assert cell.share_low < cell.negative_share < cell.share_high and bool(cell.small_n)
+    assert ag.wilson_interval(0, 10) == (0.0, 0.213) and ag.wilson_interval(10, 10)[1] == 1.0
+    assert ag.wilson_interval(3, 100)[0] > 0
+
+
+def test_aggregate_by_year_divides_by_the_reports_of_the_year(findings):
+    reports = pd.DataFrame({"report_id": ["a15", "b15", "c15", "x15", "b16"],
+                            "year": ["2015", "2015", "2015", "2015", "2016"], "status": ["ok"] * 5})
+    t = ag.theme_by_year(findings, reports).set_index(["theme", "year", "polarity"])
+    assert t.loc[("allocation", "2015", "negative"), "per_report"] == 0.5  # 2 findings, 4 reports
+    assert t.loc[("allocation", "2016", "negative"), "per_report"] == 1.0
+
+
+def test_aggregate_refuses_list_columns_read_as_text(findings):
+    from peel_findings.errors import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError, match="read_findings"):
+        ag.recurring_themes(findings.assign(themes=findings.themes.map(str)))
+
+
+def test_aggregate_near_duplicates_never_join_different_grades_or_polarity():
+    rows = [{"report_id": "a", "force": "A", "text": "The force is good at investigating crime.", "polarity": "positive"},
+            {"report_id": "b", "force": "B", "text": "The force is good at investigating crime.", "polarity": "positive"},
+            {"report_id": "c", "force": "C", "text": "The force is inadequate at investigating crime.",
+             "polarity": "negative"},
+            {"report_id": "d", "force": "D", "text": "The force is inadequate at investigating crime.",
+             "polarity": "negative"},
+            {"report_id": "e", "force": "E", "text": "The force is good at investigating crime.", "polarity": "negative"}]
+    groups = explore.near_duplicates(_frame([{**r, "themes": []} for r in rows]), threshold=0.7)
+    assert sorted(groups["sentence_ids"].map(tuple)) == [("s00", "s01"), ("s02", "s03")]
+
+
+def test_aggregate_emerging_themes_are_named_by_distinctive_terms_with_quotes_from_several_forces():
+    vetting = ["There is a backlog of vetting applications.", "Vetting of new staff is delayed by a vetting backlog.",
+               "The vetting unit has a large backlog of vetting checks.", "Vetting checks are not renewed on time."]
+    calls = ["Non-emergency calls are abandoned before they are answered.",
+             "Callers to the non-emergency number wait too long and abandoned calls are high.",
+             "Too many non-emergency calls are abandoned."]
+    rows = [{"force": "ABCD"[i], "report_id": f"v{i}", "year": 2016 + i, "text": t, "polarity": "negative", "themes": []}
+            for i, t in enumerate(vetting)]
+    rows += [{"force": "EFG"[i], "report_id": f"c{i}", "year": 2019, "text": t, "polarity": "negative", "themes": []}
+             for i, t in enumerate(calls)]
+    rows += [{"force": "H", "report_id": "h", "text": "The force needs to improve in this area.", "polarity": "negative",
+              "themes": []}]
+    table = explore.emerging_themes(_frame(rows), n_clusters=3)
+    names = " ".join(table["name"])
+    assert "vetting" in names and ("calls" in names or "abandoned" in names)
+    assert "force" not in names and "improve" not in names
+    top = table.iloc[0]
+    assert len(set(top.quote_ids)) == len(top.quote_ids) and len(top.quotes) == 3  # three forces, one quote each

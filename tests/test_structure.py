@@ -33,8 +33,8 @@ def _grades_in_order(report):
 def test_structure_seed_metadata_and_grades(seed_text_reports, seed, force, overall, grades):
     report = seed_text_reports[seed]
     assert report.force == force
-    assert report.programme == "PEEL: Police effectiveness 2015"
-    assert report.year == "2015"
+    assert (report.programme, report.pillar, report.year, report.period) == ("PEEL 2015", "effectiveness", 2015, "2015")
+    assert report.force_source == "title"
     assert report.published == "February 2016"
     assert report.overall_grade == overall
     assert _grades_in_order(report) == grades
@@ -58,13 +58,13 @@ def test_structure_section_kinds_of_the_seeds(seed_text_reports):
 
 def test_structure_five_tier_scale_and_missing_grade():
     text = (
-        "PEEL 2021/22\n\nAn inspection of Testshire Police\n\nMay 2022\n\n"
+        "PEEL 2021/22\n\nAn inspection of Dorset Police\n\nMay 2022\n\n"
         "How effective is the force at investigating crime?\n\nAdequate\n\nThe force investigates crime adequately.\n\n"
         "How effective is the force at preventing crime?\n\nThe force prevents crime well.\n"
     )
     info = structure(parse_text(text))
-    assert info.year == "2021/22"
-    assert info.force == "Testshire Police"
+    assert (info.metadata.year, info.metadata.period, info.metadata.programme) == (2021, "2021/22", "PEEL 2021/22")
+    assert info.metadata.force == "Dorset Police"
     assert info.grades == {"How effective is the force at investigating crime?": "adequate"}
 
 

@@ -9,6 +9,7 @@ The public API::
     evaluate(model, records) -> dict       scores with bootstrap intervals
     analyse(paths, ...) -> Results         many reports: findings, reports, errors, themes tables
     recurring_themes(findings) -> frame    theme x polarity across forces, traceable to sentences
+    read_findings(path) -> frame           a findings.parquet or .csv read back with real types
 
 Names are imported on first use, so ``import peel_findings`` loads no heavy library.
 """
@@ -32,6 +33,7 @@ _LAZY = {
     "analyse": "batch.run",
     "RunConfig": "batch.config",
     "recurring_themes": "aggregate",
+    "read_findings": "outputs.tables",
     "Results": "types",
     "Report": "types",
     "Sentence": "types",
@@ -48,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .learn.train import train
     from .model.model import Model
     from .model.store import load_model
+    from .outputs.tables import read_findings
     from .pipeline import read_report
     from .types import Report, Results, Sentence
 

@@ -90,6 +90,9 @@ def run(
     resume: Annotated[
         bool, typer.Option("--resume/--no-resume", help="Keep per-file results in DIR/.peel-cache and skip files done.")
     ] = True,
+    metadata: Annotated[Optional[Path], typer.Option(
+        help="CSV with path,force,year,programme,url: what you know about the reports, over what they seem to say.")
+    ] = None,
 ) -> None:
     """Read, classify and aggregate reports: findings, reports, themes, errors tables and report.html in DIR."""
     from .batch import RunConfig
@@ -101,7 +104,7 @@ def run(
                            max_file_mb=max_file_mb or None, max_pages=max_pages or None,
                            use_structure=not no_structure, scheduler=scheduler)
         try:
-            results = run_batch(inputs, out, model=model, config=config, resume=resume,
+            results = run_batch(inputs, out, model=model, config=config, resume=resume, metadata=metadata,
                                 on_start=progress.start, on_file=lambda r: progress.advance(r.path))
         finally:
             progress.stop()
@@ -124,6 +127,13 @@ def _summary(results: Any, out: Path) -> None:
             _say(f"  {row.theme:<28} {row.n_forces:>3} {row.n_findings:>5}")
     for row in results.errors.itertuples():
         _say(f"failed: {row.path}: {row.kind}")
+    unsure = ok[ok["force_source"].isin(["guessed"]) | ok["force"].isna()] if "force_source" in ok else ok.iloc[:0]
+    undated = ok[ok["year"].isna()]
+    if len(unsure):
+        _say(f"warning: {len(unsure)} report(s) with no force or a guessed one (force_source in reports.csv); "
+             "name them in a --metadata CSV")
+    if len(undated):
+        _say(f"warning: {len(undated)} report(s) without a year; give it in a --metadata CSV")
     _say(f"tables and report.html written to {out}")
 
 

@@ -45,10 +45,10 @@ def build_report(doc: Document, report_id: str, sha256: str = "") -> Report:
         path=doc.path,
         sha256=sha256,
         format=doc.format,
-        force=info.force,
-        programme=info.programme,
-        year=info.year,
-        published=info.published,
+        force=info.metadata.force,
+        programme=info.metadata.programme,
+        year=info.metadata.year,
+        published=info.metadata.published,
         pages=doc.pages,
         text=text,
         overall_grade=info.overall_grade,
@@ -57,6 +57,9 @@ def build_report(doc: Document, report_id: str, sha256: str = "") -> Report:
         sentences=tuple(sentences),
         footnotes=doc.footnotes,
         tables=doc.tables,
+        period=info.metadata.period,
+        pillar=info.metadata.pillar,
+        force_source=info.metadata.force_source,
     )
 
 

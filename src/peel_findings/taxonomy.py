@@ -19,7 +19,8 @@ class Theme:
     id: str
     name: str
     definition: str
-    keywords: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # the theme's name and obvious synonyms (keyword baseline)
+    cues: tuple[str, ...] = ()  # wider cue words from the guide's scope (the model's cue features)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         if missing:
             problems.append(f"{path}: theme {n}: missing {', '.join(missing)}")
             continue
-        themes.append(Theme(item["id"], item["name"], item["definition"], tuple(item.get("keywords", ()))))
+        themes.append(Theme(item["id"], item["name"], item["definition"], tuple(item.get("keywords", ())),
+                            tuple(item.get("cues", ()))))
     ids = [t.id for t in themes]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

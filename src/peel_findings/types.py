@@ -68,12 +68,14 @@ class Document:
     """What a format reader returns: the report's content in reading order."""
 
     path: str
-    format: Literal["pdf", "text"]
+    format: Literal["pdf", "text", "html"]
     pages: int
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...] = ()
     tables: tuple[Table, ...] = ()
-    title: str | None = None  # from document metadata, when present
+    title: str | None = None  # from document metadata (a PDF's Title, a web page's <title>), when present
+    dates: tuple[tuple[str, str], ...] = ()  # ("published" | "updated", date as written), from a web page's markup
+    grades: tuple[tuple[str, str], ...] = ()  # (label, grade) from a web page's grade widgets
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,10 @@ class Report:
     report_id: str
     path: str
     sha256: str
-    format: Literal["pdf", "text"]
-    force: str | None
-    programme: str | None
-    year: str | None  # inspection year as the title states it: "2015", "2021/22"
+    format: Literal["pdf", "text", "html"]
+    force: str | None  # an official force name, "national", or None
+    programme: str | None  # PEEL 2014 ... PEEL 2023-25, crime data integrity, child protection, custody, ...
+    year: int | None  # the start year: the PEEL cycle, else the inspection, else publication
     published: str | None  # publication month and year, e.g. "February 2016"
     pages: int
     text: str  # the cleaned text the sentence offsets point into
@@ -138,6 +140,9 @@ class Report:
     sentences: tuple[Sentence, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
     tables: tuple[Table, ...] = ()
+    period: str | None = None  # the year or years as the report states them: "2015", "2018/19", "2023-25"
+    pillar: str | None = None  # effectiveness, efficiency, legitimacy or leadership (PEEL to 2018/19)
+    force_source: str | None = None  # how the force was found: title, text, guessed, sidecar
 
 
 @dataclass

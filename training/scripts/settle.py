@@ -6,7 +6,7 @@ For each part: where pass 1 and pass 2 agree, their label; where they differ, th
 adjudicated label (training/adjudication/<part>.jsonl). Then the re-check of the
 connective rule (training/recheck/connectives-verdicts.jsonl) changes a settled polarity
 where it found one that breaks the rule. Writes training/labelled.jsonl in the LABELLING.md
-record format, in document order, with each sentence's section heading path and kind from
+record format, in document order, with each sentence's section heading path and kind, and its unit (sentence, bullet, heading), from
 training/unlabelled/ as context. The raw passes are never edited.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 RAW = Path("training/raw")
 FIELDS = ("id", "text", "report", "force", "year", "is_finding", "polarity", "themes")
-CONTEXT = ("section", "section_kind")
+CONTEXT = ("section", "section_kind", "unit")
 
 
 def load(path: Path) -> list[dict]:

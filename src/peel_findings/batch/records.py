@@ -1,4 +1,9 @@
-"""`peel classify`: a JSON Lines file of sentences in, the same records with the `classify` columns out."""
+"""`peel classify`: a JSON Lines file of sentences in, the same records with the `classify` columns out.
+
+Consecutive records with the same ``report`` value are one document, read in order (each with the
+one before it as context, and its ``section`` and ``section_kind`` where given); records without
+``report`` stand alone.
+"""
 
 from __future__ import annotations
 
@@ -42,8 +47,11 @@ def classify_file(path: str | Path, out: str | Path, model: Model | str | Path |
     """
     from ..decide import classify
 
+    import pandas as pd
+
     records = read_sentence_records(path)
-    result = classify([r["text"] for r in records], model=model)
+    context = [{k: r.get(k) for k in ("text", "report", "section", "section_kind")} for r in records]
+    result = classify(pd.DataFrame(context, columns=["text", "report", "section", "section_kind"]), model=model)
     lines = []
     for record, predicted in zip(records, result.to_dict("records")):
         merged = dict(record)

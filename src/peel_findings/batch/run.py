@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._files import sha256_file
 from .._version import __version__
-from ..aggregate import recurring_themes
-from ..findings import FINDING_COLUMNS, REPORT_COLUMNS, SENTENCE_COLUMNS, sentences_frame
+from ..aggregate import recurring_themes, shared_text_flags
+from ..findings import FINDING_COLUMNS, REPORT_COLUMNS, REPORT_EXTRA_COLUMNS, SENTENCE_COLUMNS, sentences_frame
 from ..outputs import write_results
 from ..outputs.files import prepare_out_dir, write_table
 from ..pipeline import read_report
@@ -25,6 +25,7 @@ from .config import RunConfig
 from .discover import no_reports_error, report_paths
 from .isolate import FileResult, errors_frame, failed, read_isolated, run_file
 from .parallel import Limits, map_dask, map_local, model_argument
+from .sidecar import overrides_for, read_sidecar
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -44,16 +45,19 @@ def analyse(
     reader: Callable[..., Report] | None = None,
     use_structure: bool | None = None,
     on_start: Callable[[int], None] | None = None,
+    metadata: str | Path | None = None,
 ) -> Results:
     """Read, classify and aggregate many reports (files or folders).
 
     Every failure becomes a row of ``Results.errors`` and the run goes on. With
     ``cache_dir``, each file's result is kept as a shard there and a re-run skips files
     already done (same content, same settings, same model). ``on_start`` is told how many
-    files were found; ``on_file`` gets each file's result as it is done.
+    files were found; ``on_file`` gets each file's result as it is done. ``metadata`` is a CSV
+    (`sidecar`) whose force, year and programme replace what was read from the reports.
     """
     from ..model import Model, load_model
 
+    overrides = read_sidecar(metadata) if metadata is not None else {}
     config = config or RunConfig(timeout=None)
     if use_structure is not None:
         config = replace(config, use_structure=use_structure)
@@ -83,7 +87,7 @@ def analyse(
         results[path] = _through_shard(result, todo[path])
         if on_file:
             on_file(results[path])
-    return assemble(list(results.values()))
+    return assemble(list(results.values()), overrides)
 
 
 def run(
@@ -94,6 +98,7 @@ def run(
     resume: bool = True,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    metadata: str | Path | None = None,
 ) -> Results:
     """`peel run`: `analyse` the inputs, keeping shards in ``out`` when resuming, and write the tables there.
 
@@ -106,7 +111,7 @@ def run(
     started = time.time()
     config = config or RunConfig()
     results = analyse(inputs, model=model, config=config, cache_dir=out if resume else None,
-                      on_start=on_start, on_file=on_file)
+                      on_start=on_start, on_file=on_file, metadata=metadata)
     write_results(results, out, manifest={"started": started, "finished": time.time(), "config": config.__dict__,
                                           "inputs": [str(i) for i in inputs]})
     return results
@@ -153,13 +158,18 @@ def _through_shard(result: FileResult, shard: Path | None) -> FileResult:
     return FileResult(result.path, *_as_tuple(shards.normalise(result.findings, result.report, list(result.errors))))
 
 
-def assemble(results: list[FileResult]) -> Results:
-    """The batch tables from per-file results, in a stable order; duplicate reports counted once."""
+def assemble(results: list[FileResult], overrides: dict[str, dict[str, Any]] | None = None) -> Results:
+    """The batch tables from per-file results, in a stable order; duplicate reports counted once.
+
+    ``overrides`` (from a metadata sidecar) replace a report's force, year and programme. Sentences
+    that stand in three or more forces' reports are marked ``shared_text``.
+    """
     import pandas as pd
 
     rows, frames, errors = [], [], []
     seen: dict[tuple, list[tuple[str, set[str]]]] = {}
     for result in sorted(results, key=_preference):
+        result = _with_overrides(result, overrides_for(result.path, overrides or {}))
         row = dict(result.report)
         errors.extend(result.errors)
         key = (row.get("force"), row.get("programme"), row.get("year"))
@@ -177,15 +187,36 @@ def assemble(results: list[FileResult]) -> Results:
     findings = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else \
         pd.DataFrame(columns=list(FINDING_COLUMNS))
     findings = findings.sort_values(["report_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    findings["year"] = findings["year"].astype("Int64")
+    findings["shared_text"] = shared_text_flags(findings).to_numpy(dtype=bool) if len(findings) else \
+        pd.Series(dtype=bool)
     reports = pd.DataFrame(rows)
     grade_columns = sorted(c for c in reports.columns if c.startswith("grade_"))
     extra = [c for c in ("duplicate_of",) if c in reports.columns]
-    reports = reports.reindex(columns=[*REPORT_COLUMNS, *grade_columns, "status", *extra])
+    extra += [c for c in ("url",) if c in reports.columns]
+    reports = reports.reindex(columns=[*REPORT_COLUMNS, *grade_columns, "status", *REPORT_EXTRA_COLUMNS, *extra])
     reports = reports.sort_values("path", kind="stable").reset_index(drop=True)
-    for column in ("pages", "sentences", "findings"):
+    for column in ("year", "pages", "sentences", "findings"):
         reports[column] = pd.to_numeric(reports[column]).astype("Int64")
     errors_table = errors_frame(errors).sort_values("path", kind="stable").reset_index(drop=True)
     return Results(findings=findings, reports=reports, errors=errors_table, themes=recurring_themes(findings))
+
+
+def _with_overrides(result: FileResult, values: dict[str, Any] | None) -> FileResult:
+    """A result with the sidecar's force, year and programme in its report row and every findings row."""
+    if not values or result.report.get("status") != "ok":
+        return result
+    report = dict(result.report)
+    findings = result.findings.copy()
+    for column in ("force", "year", "programme"):
+        if column in values:
+            report[column] = values[column]
+            findings[column] = values[column]
+    if "force" in values:
+        report["force_source"] = "sidecar"
+    if "url" in values:
+        report["url"] = values["url"]
+    return FileResult(result.path, findings, report, result.errors)
 
 
 def _overlap(a: set[str], b: set[str]) -> float:

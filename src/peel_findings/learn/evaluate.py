@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..decide import labels, polarity_labels
+from ..model.features import model_frame
 from ..model.model import Model
 from ..taxonomy import Taxonomy, Theme, load_taxonomy
 from .metrics import label_counts, paired_difference, summarise
@@ -30,11 +31,14 @@ from .train import FREQUENT_THEME_MIN, records_frame, theme_support, train
 Records = Iterable[dict[str, Any]] | pd.DataFrame
 
 
-def predictions(model: Model, texts: Sequence[str]) -> pd.DataFrame:
-    """The `classify` table plus ``polarity_any``: the polarity head's choice even where no finding is predicted."""
-    texts = list(texts)
-    scores = model.scores(texts)
-    out = labels(texts, scores, model)
+def predictions(model: Model, records: Sequence[str] | pd.DataFrame) -> pd.DataFrame:
+    """The `classify` table plus ``polarity_any``: the polarity head's choice even where no finding is predicted.
+
+    ``records`` is a list of texts or a records frame (read with its context, see `model_frame`).
+    """
+    frame = model_frame(records)
+    scores = model.scores(frame)
+    out = labels(frame["text"].tolist(), scores, model)
     if len(out):
         out["polarity_any"] = polarity_labels(scores.polarity, scores.polarity_classes, model.polarity_weights)
     return out
@@ -44,7 +48,7 @@ def evaluate(model: Model, records: Records, taxonomy: Taxonomy | None = None, n
     """Score a model on labelled records (intervals from a bootstrap over reports)."""
     taxonomy = taxonomy or taxonomy_of(model)
     frame = records_frame(records)
-    return score(frame, predictions(model, frame["text"].tolist()), taxonomy, n_boot)
+    return score(frame, predictions(model, frame), taxonomy, n_boot)
 
 
 def evaluate_files(paths: Iterable[str | Path], model: Model | str | Path | None = None) -> dict[str, Any]:
@@ -109,7 +113,7 @@ def _fold(evaluated: pd.DataFrame, training: pd.DataFrame, force: str, taxonomy:
         warnings.simplefilter("ignore", UserWarning)  # rare-theme warnings: once, not per fold
         model = train(training[training["force"].astype(str) != force], taxonomy=taxonomy, seed=seed,
                       **train_options)
-    pred = predictions(model, evaluated.loc[held, "text"].tolist())
+    pred = predictions(model, evaluated.loc[held])
     pred.index = evaluated.index[held]
     return force, pred
 

@@ -94,6 +94,10 @@ def summarise(
     result["finding"] = {"precision": interval(p), "recall": interval(r), "f1": interval(f)}
     result["polarity"] = {value: interval(stat(f"polarity:{value}")[2]) for value in POLARITIES}
     result["polarity_macro_f1"] = macro([f"polarity:{v}" for v in POLARITIES])
+    hits = sum(samples[:, index[f"polarity:{v}|tp"]] for v in POLARITIES)
+    gold = sum(samples[:, index[f"polarity:{v}|tp"]] + samples[:, index[f"polarity:{v}|fn"]] for v in POLARITIES)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result["polarity_accuracy"] = interval(np.where(gold > 0, hits / np.maximum(gold, 1e-12), np.nan))
     for theme in theme_ids:
         p, r, f = stat(f"theme:{theme}")
         support = int(totals[:, index[f"theme:{theme}|tp"]].sum() + totals[:, index[f"theme:{theme}|fn"]].sum())
@@ -139,3 +143,55 @@ def paired_difference(
     diff = macro(per_b) - macro(per_a)
     low, high = np.percentile(diff[1:], [2.5, 97.5])
     return {"value": round(float(diff[0]), 4), "low": round(float(low), 4), "high": round(float(high), 4)}
+
+
+def cell_scores(gold: pd.DataFrame, pred: pd.DataFrame, theme_ids: Sequence[str], min_share: int = 3) -> dict[str, Any]:
+    """How well force x theme counts come out: what a researcher reads off the aggregate tables.
+
+    ``gold`` has ``force``, ``is_finding``, ``polarity``, ``themes``; ``pred`` is aligned with it and has the
+    same labels plus the scores (``finding_score``, ``theme_scores``, ``polarity_scores``). Measures:
+
+    - ``cell_f1``: F1 over (force, theme) cells of "this force has a negative finding on this theme";
+    - ``share_mae_hard`` / ``share_mae_estimate``: mean absolute error of the negative share of a
+      force's findings on a theme, over cells with at least ``min_share`` gold findings, from hard
+      labels (a cell with no predicted finding counts as share 0) and from the probability estimate;
+    - ``coverage``: share of cells with at least one gold finding on the theme whose 90% interval
+      for the number of negative findings holds the gold number.
+    """
+    from ..aggregate import estimate_counts
+
+    def counts(frame: pd.DataFrame) -> pd.DataFrame:
+        rows = frame[frame["is_finding"].astype(bool)]
+        long = rows.assign(theme=rows["themes"]).explode("theme")
+        long = long[long["theme"].isin(list(theme_ids))]
+        return long.groupby(["force", "theme"]).agg(
+            n=("theme", "size"), negative=("polarity", lambda p: int((p == "negative").sum())))
+
+    frame = pred.assign(force=gold["force"].astype(str).to_numpy())
+    truth, hard = counts(gold.assign(force=gold["force"].astype(str))), counts(frame)
+    cells = truth.join(hard, how="outer", lsuffix="_gold", rsuffix="_pred").fillna(0)
+    has_gold, has_pred = cells["negative_gold"] > 0, cells["negative_pred"] > 0
+    tp = int((has_gold & has_pred).sum())
+    cell_f1 = 2 * tp / max(int(has_gold.sum()) + int(has_pred.sum()), 1)
+    estimates = estimate_counts(frame, by=("force",), theme_ids=list(theme_ids))
+    est = estimates.pivot_table(index=["force", "theme"], columns="polarity", values="estimate", aggfunc="sum",
+                                fill_value=0.0)
+    negative = estimates[estimates["polarity"] == "negative"].set_index(["force", "theme"])
+    cells = cells.join(est.sum(axis=1).rename("est_n")).join(est.get("negative", 0.0).rename("est_negative"))
+    cells = cells.join(negative[["low", "high"]]).fillna({"est_n": 0.0, "est_negative": 0.0, "low": 0.0, "high": 0.0})
+    shared = cells[cells["n_gold"] >= min_share]
+    gold_share = shared["negative_gold"] / shared["n_gold"]
+    hard_share = (shared["negative_pred"] / shared["n_pred"].where(shared["n_pred"] > 0)).fillna(0.0)
+    est_share = (shared["est_negative"] / shared["est_n"].where(shared["est_n"] > 0)).fillna(0.0)
+    covered = cells[cells["n_gold"] > 0]
+    inside = (covered["low"] <= covered["negative_gold"]) & (covered["negative_gold"] <= covered["high"])
+    return {
+        "cell_f1": round(cell_f1, 4),
+        "share_mae_hard": round(float((hard_share - gold_share).abs().mean()), 4) if len(shared) else None,
+        "share_mae_estimate": round(float((est_share - gold_share).abs().mean()), 4) if len(shared) else None,
+        "share_cells": int(len(shared)),
+        "share_off_by_more_than_0_2": round(float(((hard_share - gold_share).abs() > 0.2).mean()), 4)
+        if len(shared) else None,
+        "coverage": round(float(inside.mean()), 4) if len(covered) else None,
+        "coverage_cells": int(len(covered)),
+    }

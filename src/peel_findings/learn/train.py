@@ -14,8 +14,8 @@ import hashlib
 import json
 import platform
 import warnings
-from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -24,15 +24,43 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import InvalidArgumentError
-from ..model.features import POLARITY_CUES, CharNgramTfidf, CueFeatures
-from ..model.model import Model, ThemeHeads
+from ..model.features import INNER_CUES, OPENING_CUES, POLARITY_CUES, CharNgramTfidf, CueFeatures, model_frame
+from ..model.model import MIN_EXAMPLES_FOR_CALIBRATION, Model, ThemeHeads, TwoStagePolarity, make_head
 from ..taxonomy import Taxonomy, load_taxonomy
 
-MIN_EXAMPLES_FOR_CALIBRATION = 6
 FREQUENT_THEME_MIN = 10
 
 
-def _vectorizer(taxonomy: Taxonomy, chars: bool = True, cues: bool = True) -> Any:
+@dataclass(frozen=True)
+class Recipe:
+    """How a model is built: which features, which heads use the context, how labels are decided.
+
+    Each choice is kept only where leave-one-force-out evaluation says it helps
+    (`training/scripts/ablation.py` prints the table); the defaults are the shipped model's.
+    """
+
+    chars: bool = True  # character 3-5-grams beside word 1-2-grams
+    cues: bool = True  # cue-word indicators: theme keywords, polarity cues
+    wide_cues: bool = True  # theme cues from the guide's scope (taxonomy "cues"), not only name and synonyms
+    inner_contrast: bool = True  # a contrast word counts only inside the sentence, not opening it
+    context: bool = True  # the sentence before, the section heading and kind as features
+    context_heads: tuple[str, ...] = ("finding", "polarity")
+    polarity_rule: str = "macro"  # class weights: "macro" (maximise macro-F1) or "none" (plain argmax)
+    polarity_model: str = "lr"  # "lr", or "two_stage" (evaluative? then which way)
+    joint_finding: bool = True  # a sentence with a confident theme may be a finding below 0.5
+    c: float = 4.0  # inverse regularisation strength of every head
+
+    def __post_init__(self) -> None:
+        if self.polarity_rule not in ("macro", "none"):
+            raise InvalidArgumentError(f"polarity_rule must be 'macro' or 'none'; got {self.polarity_rule!r}.")
+        if self.polarity_model not in ("lr", "two_stage"):
+            raise InvalidArgumentError(f"polarity_model must be 'lr' or 'two_stage'; got {self.polarity_model!r}.")
+        unknown = set(self.context_heads) - {"finding", "polarity", "themes"}
+        if unknown:
+            raise InvalidArgumentError(f"context_heads may name finding, polarity, themes; got {sorted(unknown)}.")
+
+
+def _vectorizer(taxonomy: Taxonomy, recipe: Recipe) -> Any:
     """Word 1-2-grams, character 3-5-grams, and cue-word indicators (theme keywords, polarity cues)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
@@ -40,28 +68,48 @@ def _vectorizer(taxonomy: Taxonomy, chars: bool = True, cues: bool = True) -> An
     parts: list[tuple[str, Any]] = [
         ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)),
     ]
-    if chars:
+    if recipe.chars:
         parts.append(("chars", CharNgramTfidf(ngram_range=(3, 5), min_df=2, sublinear_tf=True)))
-    if cues:
-        groups = tuple((f"theme:{t.id}", (t.name, *t.keywords)) for t in taxonomy.themes)
-        groups += tuple((name, words) for name, words in POLARITY_CUES.items())
-        parts.append(("cues", CueFeatures(groups=groups)))
+    if recipe.cues:
+        groups = tuple((f"theme:{t.id}", (t.name, *(t.cues if recipe.wide_cues and t.cues else t.keywords)))
+                       for t in taxonomy.themes)
+        cues = POLARITY_CUES if recipe.inner_contrast else \
+            {k: v for k, v in POLARITY_CUES.items() if k not in OPENING_CUES}
+        groups += tuple((name, words) for name, words in cues.items())
+        inner = INNER_CUES if recipe.inner_contrast else ()
+        parts.append(("cues", CueFeatures(groups=groups, opening=OPENING_CUES if recipe.inner_contrast else (),
+                                          inner=inner)))
     return FeatureUnion(parts)
 
 
-def _classifier(labels: np.ndarray, seed: int, c: float = 4.0) -> Any:
-    """Logistic regression, sigmoid-calibrated when each class has enough examples."""
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.dummy import DummyClassifier
-    from sklearn.linear_model import LogisticRegression
+def _context_vectorizer(inputs: pd.DataFrame) -> Any:
+    """The context's features: the sentence before (words and polarity cues), the section heading, its kind.
 
-    counts = Counter(labels.tolist())
-    if len(counts) < 2:
-        return DummyClassifier(strategy="prior")
-    base = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
-    if min(counts.values()) < MIN_EXAMPLES_FOR_CALIBRATION:
-        return base
-    return CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=False)
+    A text column with too few words to build a vocabulary from (records without reports or
+    sections) is left out rather than failing.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import OneHotEncoder
+
+    def words() -> Any:
+        return TfidfVectorizer(ngram_range=(1, 1), min_df=3, sublinear_tf=True, dtype=np.float32)
+
+    parts: list[tuple[str, Any, Any]] = []
+    for name, column in (("prev_words", "prev_text"), ("section_words", "section")):
+        try:
+            words().fit(inputs[column])
+        except ValueError:  # an empty vocabulary: nothing to learn from this column
+            continue
+        parts.append((name, words(), column))
+    polarity = tuple((f"prev:{name}", cues) for name, cues in POLARITY_CUES.items())
+    parts.append(("prev_cues", CueFeatures(groups=polarity, opening=OPENING_CUES, inner=INNER_CUES), "prev_text"))
+    parts.append(("section_kind", OneHotEncoder(handle_unknown="ignore", dtype=np.float32), ["section_kind"]))
+    return ColumnTransformer(parts, sparse_threshold=1.0)
+
+
+def _classifier(labels: np.ndarray, seed: int, c: float = 4.0) -> Any:
+    return make_head(labels, seed, c)
 
 
 def records_frame(records: Iterable[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
@@ -109,15 +157,19 @@ def _inner_folds(groups: np.ndarray, labels: np.ndarray) -> list[tuple[np.ndarra
     return list(StratifiedKFold(n_splits=3).split(labels, labels))
 
 
-def _out_of_fold(features: Any, labels: np.ndarray, folds: list, seed: int) -> np.ndarray | None:
-    """Out-of-fold probabilities of the positive class (binary) or of each class (multiclass)."""
+def _out_of_fold(features: Any, labels: np.ndarray, folds: list, seed: int, c: float = 4.0,
+                 recipe: Recipe | None = None) -> np.ndarray | None:
+    """Out-of-fold probabilities of the positive class (binary) or of each class (multiclass).
+
+    Each fold's head is fitted on its ``fit`` rows and scores its ``held`` rows.
+    """
     classes = sorted(set(labels.tolist()))
     out = np.zeros((len(labels), len(classes)))
     for fit_idx, held_idx in folds:
         y = labels[fit_idx]
         if len(set(y.tolist())) < 2:
             return None
-        head = _classifier(y, seed).fit(features[fit_idx], y)
+        head = (_polarity_head(y, seed, recipe) if recipe else _classifier(y, seed, c)).fit(features[fit_idx], y)
         proba = head.predict_proba(features[held_idx])
         for j, c in enumerate(head.classes_):
             out[np.ix_(held_idx, [classes.index(c)])] = proba[:, [j]]
@@ -164,13 +216,15 @@ def train(
     taxonomy: Taxonomy | None = None,
     seed: int = 0,
     tune_decisions: bool = True,
-    feature_set: dict[str, bool] | None = None,
+    recipe: Recipe | None = None,
 ) -> Model:
     """Fit the finding, polarity and theme heads on labelled records.
 
-    With ``tune_decisions``, each theme's decision threshold and the polarity class
-    weights are chosen by an inner cross-validation on the training records (grouped
-    by force), so they never see the records a model is evaluated on.
+    With ``tune_decisions``, each theme's decision threshold, the polarity class weights and
+    the joint finding rule are chosen by an inner cross-validation on the training records
+    (grouped by force), so they never see the records a model is evaluated on. Records may
+    carry ``report``, ``section`` and ``section_kind``: consecutive records of one report are
+    read in order as context.
     """
     from threadpoolctl import threadpool_limits
 
@@ -179,47 +233,74 @@ def train(
         warnings.warn(rare_theme_message(theme, n), UserWarning, stacklevel=2)
     # Many small fits: BLAS threads only contend (one fit ran 45x slower with two threads).
     with threadpool_limits(limits=1):
-        return _train(records, taxonomy, seed, tune_decisions, feature_set)
+        return _train(records, taxonomy, seed, tune_decisions, recipe or Recipe())
 
 
 def _train(
     records: Iterable[dict[str, Any]] | pd.DataFrame,
-    taxonomy: Taxonomy | None,
+    taxonomy: Taxonomy,
     seed: int,
     tune_decisions: bool,
-    feature_set: dict[str, bool] | None,
+    recipe: Recipe,
 ) -> Model:
-    taxonomy = taxonomy or load_taxonomy()
+    import scipy.sparse as sp
+
     frame = records_frame(records)
-    texts = frame["text"].tolist()
-    vectorizer = _vectorizer(taxonomy, **(feature_set or {}))
-    features = vectorizer.fit_transform(texts)
+    inputs = model_frame(frame)
+    vectorizer = _vectorizer(taxonomy, recipe)
+    text_features = vectorizer.fit_transform(inputs["text"].tolist())
     for _, part in vectorizer.transformer_list:
         if hasattr(part, "stop_words_"):
             part.stop_words_ = None  # every pruned n-gram: only for introspection, most of the file size
+    context = None
+    full = text_features
+    if recipe.context:
+        context = _context_vectorizer(inputs)
+        full = sp.hstack([text_features, context.fit_transform(inputs)], format="csr")
+        for _, part, _ in context.transformers_:
+            if hasattr(part, "stop_words_"):
+                part.stop_words_ = None
+
+    def features_for(head: str) -> Any:
+        return full if recipe.context and head in recipe.context_heads else text_features
+
     finding_labels = frame["is_finding"].to_numpy()
-    finding = _classifier(finding_labels.astype(int), seed).fit(features, finding_labels.astype(int))
+    finding = _classifier(finding_labels.astype(int), seed, recipe.c).fit(features_for("finding"),
+                                                                          finding_labels.astype(int))
     mask = finding_labels
     polarity_labels = frame.loc[mask, "polarity"].to_numpy(object)
-    polarity = _classifier(polarity_labels, seed).fit(features[mask], polarity_labels)
+    polarity = _polarity_head(polarity_labels, seed, recipe).fit(features_for("polarity")[mask], polarity_labels)
+    theme_x = features_for("themes")
     theme_heads, thresholds = [], []
-    groups = frame.loc[mask, "force"].astype(str).to_numpy()
-    folds = _inner_folds(groups, polarity_labels) if tune_decisions else []
-    for theme in taxonomy.ids:
-        y = np.array([theme in t for t in frame.loc[mask, "themes"]], dtype=int)
-        theme_heads.append(_classifier(y, seed).fit(features[mask], y))
+    groups = frame["force"].astype(str).to_numpy()
+    folds = _inner_folds(groups, finding_labels.astype(int)) if tune_decisions else []
+    finding_folds = [(f[np.isin(f, np.flatnonzero(mask))], h) for f, h in folds]
+    theme_oof = np.zeros((len(frame), len(taxonomy.ids)))
+    for j, theme in enumerate(taxonomy.ids):
+        y_all = np.array([theme in t for t in frame["themes"]], dtype=int)
+        y = y_all[mask]
+        theme_heads.append(_classifier(y, seed, recipe.c).fit(theme_x[mask], y))
         threshold = 0.5
         if tune_decisions and y.sum() >= MIN_EXAMPLES_FOR_CALIBRATION:
-            oof = _out_of_fold(features[mask], y, folds, seed)
+            oof = _out_of_fold(theme_x, y_all, finding_folds, seed, recipe.c)
             if oof is not None:
-                threshold = _best_threshold(oof[:, 1], y.astype(bool))
+                theme_oof[:, j] = oof[:, 1]
+                threshold = _best_threshold(oof[mask, 1], y.astype(bool))
         thresholds.append(threshold)
     polarity_classes = sorted(set(polarity_labels.tolist()))
     polarity_weights = np.ones(len(polarity_classes))
-    if tune_decisions and len(polarity_classes) > 1:
-        oof = _out_of_fold(features[mask], polarity_labels, folds, seed)
+    pol_folds = [(f[mask[f]], h[mask[h]]) for f, h in folds]
+    pol_index = np.cumsum(mask) - 1  # position of each finding among the findings
+    if tune_decisions and recipe.polarity_rule == "macro" and len(polarity_classes) > 1:
+        oof = _out_of_fold(features_for("polarity")[mask], polarity_labels,
+                           [(pol_index[f], pol_index[h]) for f, h in pol_folds], seed, recipe.c, recipe)
         if oof is not None:
             polarity_weights = _best_class_weights(oof, polarity_labels, polarity_classes)
+    rescue = None
+    if tune_decisions and recipe.joint_finding:
+        finding_oof = _out_of_fold(features_for("finding"), finding_labels.astype(int), folds, seed, recipe.c)
+        if finding_oof is not None:
+            rescue = _best_rescue(finding_oof[:, 1], theme_oof, np.asarray(thresholds), finding_labels)
     metadata = {
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "versions": _versions(),
@@ -231,6 +312,9 @@ def _train(
         "taxonomy": [{"id": t.id, "name": t.name} for t in taxonomy.themes],
         "core_themes": list(taxonomy.core),
         "theme_support": theme_support(frame, taxonomy),
+        "recipe": asdict(recipe),
+        "context_heads": list(recipe.context_heads) if recipe.context else [],
+        "decision": {"finding_threshold": 0.5, "rescue_floor": rescue},
     }
     return Model(
         vectorizer=vectorizer,
@@ -241,7 +325,31 @@ def _train(
         metadata=metadata,
         theme_thresholds=tuple(thresholds),
         polarity_weights=dict(zip(polarity_classes, polarity_weights.tolist())),
+        context=context,
     )
+
+
+def _polarity_head(labels: np.ndarray, seed: int, recipe: Recipe) -> Any:
+    if recipe.polarity_model == "two_stage" and "neutral" in set(labels.tolist()):
+        return TwoStagePolarity(c=recipe.c, seed=seed)
+    return _classifier(labels, seed, recipe.c)
+
+
+def _best_rescue(finding: np.ndarray, themes: np.ndarray, thresholds: np.ndarray, gold: np.ndarray) -> float | None:
+    """The lowest finding score at which a sentence with a confident theme still counts as a finding,
+    chosen to maximise finding F1 on out-of-fold scores (None: no such rule helps)."""
+    confident = (themes >= thresholds[None, :]).any(axis=1)
+
+    def f1(pred: np.ndarray) -> float:
+        tp = int((pred & gold).sum())
+        return 2 * tp / max(int(pred.sum()) + int(gold.sum()), 1)
+
+    best, best_f1 = None, f1(finding >= 0.5)
+    for floor in (0.4, 0.3, 0.2, 0.1):
+        value = f1((finding >= 0.5) | ((finding >= floor) & confident))
+        if value > best_f1 + 1e-9:
+            best, best_f1 = floor, value
+    return best
 
 
 def _versions() -> dict[str, str]:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -25,16 +26,61 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..errors import InvalidArgumentError
 
 # The polarity cues of LABELLING.md section 2, and contrast words that signal a mixed sentence.
+# A contrast word counts only inside the sentence: opening a sentence ("However, ...") it points
+# back to the previous one and does not make the sentence mixed (LABELLING.md section 2), so it
+# is its own feature there.
 POLARITY_CUES: dict[str, tuple[str, ...]] = {
     "cue:positive": ("works well", "effective", "encouraged", "well-established", "improved", "good", "strong",
                      "outstanding", "impressive", "commend"),
     "cue:negative": ("not consistent", "inconsistent", "lack", "backlog", "of concern", "concern", "should",
                      "requires improvement", "inadequate", "poor", "not always", "insufficient", "limited", "weak"),
     "cue:contrast": ("but", "however", "although", "though", "while", "whilst", "despite", "yet"),
+    "cue:opening_connective": ("however", "but", "despite", "nevertheless", "nonetheless", "yet", "even so",
+                               "that said", "conversely", "in contrast"),
 }
+INNER_CUES = ("cue:contrast",)
+OPENING_CUES = ("cue:opening_connective",)
+CONTEXT_COLUMNS = ("text", "prev_text", "section", "section_kind")
 
 
-_TOKEN = re.compile(r"[\w][\w'’-]*")
+def as_text(value: object) -> str:
+    """A model input as text: None and NaN become the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    return str(value)
+
+
+def model_frame(data: object) -> pd.DataFrame:
+    """What the model reads: ``text`` with its context, ``prev_text``, ``section`` and ``section_kind``.
+
+    ``data`` is a list of texts (each stands alone) or a frame with a ``text`` column and, where
+    known, ``report``, ``section`` and ``section_kind``. Consecutive rows with the same non-empty
+    ``report`` are one document in order: each row's ``prev_text`` is the row before it.
+    """
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        frame = data
+    else:
+        frame = pd.DataFrame({"text": list(data)})  # type: ignore[call-overload]
+    n = len(frame)
+    text = [as_text(t) for t in frame["text"]] if "text" in frame else [""] * n
+
+    def column(name: str) -> list[str]:
+        return [as_text(v) for v in frame[name]] if name in frame else [""] * n
+
+    if "prev_text" in frame:  # already the model's input frame
+        prev = column("prev_text")
+    else:
+        report = column("report")
+        prev = [text[i - 1] if i and report[i] and report[i] == report[i - 1] else "" for i in range(n)]
+    return pd.DataFrame({"text": text, "prev_text": prev, "section": column("section"),
+                         "section_kind": column("section_kind")})
+
+
+_TOKEN = re.compile(r"\w[\w'’]*")
 
 
 def _texts(estimator: BaseEstimator, X: object, reset: bool) -> list[str]:
@@ -86,17 +132,25 @@ class _TextTransformer(TransformerMixin, BaseEstimator):
         return tags
 
 
+def _hyphens_to_spaces(text: str) -> str:
+    return _HYPHEN.sub(" ", text)
+
+
+_HYPHEN = re.compile(r"[-‐‑–]")
+
+
 @lru_cache(maxsize=64)
 def _matcher(
     groups: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> tuple[dict[str, tuple[int, ...]], re.Pattern[str] | None, dict[str, tuple[int, ...]]]:
-    """Single-word cues (matched at the start of a word: "allocat" matches "allocated"), and one
-    regex for the multi-word cues, with the column(s) each cue belongs to."""
+    """Single-word cues (matched at the start of a word or of a hyphenated word's part: "supervis"
+    matches "supervised" and "well-supervised"), and one regex for the multi-word cues (matched with
+    hyphens read as spaces: "multi agency" matches "multi-agency"), with the column(s) each belongs to."""
     single: dict[str, set[int]] = {}
     phrases: dict[str, set[int]] = {}
     for column, (_, cues) in enumerate(groups):
         for cue in cues:
-            cue = cue.lower().strip()
+            cue = _hyphens_to_spaces(cue.lower().strip())
             target = phrases if (" " in cue or "," in cue) else single
             target.setdefault(cue, set()).add(column)
     phrase_re = None
@@ -116,10 +170,21 @@ class CueFeatures(_TextTransformer):
     ----------
     groups : tuple of (name, tuple of cue strings)
         The cue groups, in column order. Cues are matched case-insensitively at word starts.
+    opening : tuple of group names
+        Groups whose cues count only as the text's first word ("However, ..." opening a sentence).
+    inner : tuple of group names
+        Groups whose cues count only after the first word (a contrast inside the sentence).
     """
 
-    def __init__(self, groups: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> None:
+    def __init__(
+        self,
+        groups: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        opening: tuple[str, ...] = (),
+        inner: tuple[str, ...] = (),
+    ) -> None:
         self.groups = groups
+        self.opening = opening
+        self.inner = inner
 
     def fit(self, X: Iterable[str], y: object = None) -> CueFeatures:
         self._check_groups()
@@ -131,22 +196,30 @@ class CueFeatures(_TextTransformer):
         check_is_fitted(self, "feature_names_")
         X = _texts(self, X, reset=False)
         single, phrase_re, phrase_columns = _matcher(tuple((n, tuple(c)) for n, c in self.groups))
+        names = [name for name, _ in self.groups]
+        # getattr: a model saved before these parameters existed has neither (and no such groups)
+        opening = {i for i, name in enumerate(names) if name in set(getattr(self, "opening", ()))}
+        inner = {i for i, name in enumerate(names) if name in set(getattr(self, "inner", ()))}
         cache: dict[str, tuple[int, ...]] = {}
         rows, cols = [], []
         n = 0
         for i, text in enumerate(X):
             n += 1
-            low = str(text).lower()
+            low = _hyphens_to_spaces(str(text).lower())
             found: set[int] = set()
-            for token in _TOKEN.findall(low):
+            for position, token in enumerate(_TOKEN.findall(low)):
                 hit = cache.get(token)
                 if hit is None:
                     hit = cache[token] = tuple(sorted({c for cue, columns in single.items()
                                                        if token.startswith(cue) for c in columns}))
-                found.update(hit)
+                found.update(c for c in hit if (c not in opening or position == 0) and (c not in inner or position))
             if phrase_re is not None:
+                first = _TOKEN.search(low)
+                start = first.start() if first else 0
                 for match in phrase_re.finditer(low):
-                    found.update(phrase_columns[match.group(0)])
+                    at_start = match.start() == start
+                    found.update(c for c in phrase_columns[match.group(0)]
+                                 if (c not in opening or at_start) and (c not in inner or not at_start))
             rows.extend([i] * len(found))
             cols.extend(sorted(found))
         data = np.ones(len(rows), dtype=np.float32)

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+MIN_EXAMPLES_FOR_CALIBRATION = 6
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,11 @@ class Scores:
 class Model:
     """A trained classifier with its provenance and its decision parameters.
 
-    `vectorizer` turns texts into features; `finding`, `polarity` and `themes` are fitted
-    scikit-learn classifiers over those features. `theme_thresholds` and `polarity_weights`
-    are decision parameters chosen in training (by inner cross-validation) and applied by
-    `decide`.
+    `vectorizer` turns texts into features; `context`, when present, turns each text's
+    context (the sentence before it, its section heading and kind) into more features, used by
+    the heads named in ``metadata["context_heads"]``. `finding`, `polarity` and `themes` are
+    fitted scikit-learn classifiers. `theme_thresholds`, `polarity_weights` and `decision`
+    are decision parameters chosen in training and applied by `decide`.
     """
 
     vectorizer: Any
@@ -53,6 +57,7 @@ class Model:
     metadata: dict[str, Any] = field(default_factory=dict)
     theme_thresholds: tuple[float, ...] = ()  # one per theme; 0.5 each when empty
     polarity_weights: dict[str, float] = field(default_factory=dict)  # decision weights; 1 each when empty
+    context: Any = None
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -63,23 +68,50 @@ class Model:
     def polarity_classes(self) -> tuple[str, ...]:
         return tuple(self.polarity.classes_)
 
-    def scores(self, texts: Sequence[str]) -> Scores:
-        """Calibrated scores of every head for ``texts`` (strings), from one vectorisation."""
+    @property
+    def context_heads(self) -> tuple[str, ...]:
+        return tuple(self.metadata.get("context_heads", ())) if self.context is not None else ()
+
+    def features(self, data: Any) -> tuple[Any, Any]:
+        """(text features, text and context features) for a list of texts or a frame with context."""
+        import scipy.sparse as sp
+
+        from .features import model_frame
+
+        frame = model_frame(data)
+        text = self.vectorizer.transform(frame["text"].tolist())
+        if self.context is None:
+            return text, text
+        return text, sp.hstack([text, self.context.transform(frame)], format="csr")
+
+    def scores(self, data: Any) -> Scores:
+        """Calibrated scores of every head, for a list of texts or a frame with ``text`` and its context
+        (``report``, ``section``, ``section_kind``: see `features.model_frame`)."""
         from threadpoolctl import threadpool_limits
 
-        texts = list(texts)
-        if not texts:
+        n = len(data)
+        if not n:
             return Scores(np.zeros(0), np.zeros((0, len(self.polarity_classes))), self.polarity_classes,
                           np.zeros((0, len(self.theme_ids))), self.theme_ids)
         with threadpool_limits(limits=1):
-            features = self.vectorizer.transform(texts)
+            text, full = self.features(data)
+            heads = self.context_heads
             return Scores(
-                finding=self.finding.predict_proba(features)[:, 1],
-                polarity=self.polarity.predict_proba(features),
+                finding=positive_proba(self.finding, full if "finding" in heads else text),
+                polarity=self.polarity.predict_proba(full if "polarity" in heads else text),
                 polarity_classes=self.polarity_classes,
-                themes=self.themes.predict_proba(features),
+                themes=self.themes.predict_proba(full if "themes" in heads else text),
                 theme_ids=self.theme_ids,
             )
+
+
+def positive_proba(head: Any, features: Any) -> np.ndarray:
+    """P(class 1) from a binary head, also when it saw one class only (then 0 or 1 throughout)."""
+    proba = head.predict_proba(features)
+    classes = list(head.classes_)
+    if 1 in classes:
+        return proba[:, classes.index(1)]
+    return np.zeros(features.shape[0])
 
 
 class ThemeHeads(list):
@@ -88,7 +120,58 @@ class ThemeHeads(list):
     def predict_proba(self, features: Any) -> np.ndarray:
         columns = []
         for head in self:
-            proba = head.predict_proba(features)
-            classes = list(head.classes_)
-            columns.append(proba[:, classes.index(1)] if 1 in classes else np.zeros(features.shape[0]))
+            columns.append(positive_proba(head, features))
         return np.column_stack(columns) if columns else np.zeros((features.shape[0], 0))
+
+
+def make_head(labels: np.ndarray, seed: int = 0, c: float = 4.0) -> Any:
+    """A head for these labels: class-balanced logistic regression, sigmoid-calibrated by 3-fold CV
+    when every class has enough examples (a constant predictor when there is one class)."""
+    from collections import Counter
+
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(np.asarray(labels).tolist())
+    if len(counts) < 2:
+        return DummyClassifier(strategy="prior")
+    base = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
+    if min(counts.values()) < MIN_EXAMPLES_FOR_CALIBRATION:
+        return base
+    return CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=False)
+
+
+class TwoStagePolarity(ClassifierMixin, BaseEstimator):
+    """Polarity in two steps: is the finding evaluative (or neutral)? If so, which way?
+
+    ``predict_proba`` gives P(neutral) = 1 - P(evaluative) and, for the other classes,
+    P(evaluative) x P(class | evaluative), so the four probabilities sum to 1.
+    """
+
+    def __init__(self, c: float = 4.0, seed: int = 0) -> None:
+        self.c = c
+        self.seed = seed
+
+    def fit(self, X: Any, y: Any) -> TwoStagePolarity:
+        y = np.asarray(y, dtype=object)
+        self.classes_ = np.asarray(sorted(set(y.tolist())), dtype=object)
+        evaluative = (y != "neutral").astype(int)
+        self.evaluative_ = make_head(evaluative, self.seed, self.c).fit(X, evaluative)
+        rows = np.flatnonzero(evaluative)
+        self.direction_ = make_head(y[rows], self.seed, self.c).fit(X[rows], y[rows])
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        p_eval = self.evaluative_.predict_proba(X)[:, list(self.evaluative_.classes_).index(1)]
+        direction = self.direction_.predict_proba(X)
+        out = np.zeros((X.shape[0], len(self.classes_)))
+        for j, cls in enumerate(self.classes_):
+            if cls == "neutral":
+                out[:, j] = 1 - p_eval
+            else:
+                out[:, j] = p_eval * direction[:, list(self.direction_.classes_).index(cls)]
+        return out
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]

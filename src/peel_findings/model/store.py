@@ -31,6 +31,12 @@ DEFAULT = "default"
 # smuggle in code to run.
 TRUSTED_TYPES = [
     "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.preprocessing._encoders.OneHotEncoder",
+    "sklearn.svm._classes.LinearSVC",
+    "peel_findings.model.model.TwoStagePolarity",
+    "builtins.NoneType",
     "peel_findings.model.features.CueFeatures",
     "peel_findings.model.features.CharNgramTfidf",
     "sklearn.feature_extraction.text.TfidfVectorizer",
@@ -75,6 +81,7 @@ def save_model(model: Model, directory: str | Path) -> Path:
         "finding": model.finding,
         "polarity": model.polarity,
         "themes": list(model.themes),
+        "context": model.context,
     }
     tmp = directory / (MODEL_FILE + ".tmp")
     sio.dump(parts, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -135,6 +142,7 @@ def load_model(path: str | Path | None = None) -> Model:
         metadata=metadata,
         theme_thresholds=tuple(float(metadata.get("theme_thresholds", {}).get(t, 0.5)) for t in metadata["theme_ids"]),
         polarity_weights={k: float(v) for k, v in metadata.get("polarity_weights", {}).items()},
+        context=parts.get("context"),
     )
     _CACHE[key] = model
     return model

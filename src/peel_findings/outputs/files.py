@@ -24,7 +24,7 @@ def safe_cell(value: Any) -> Any:
 
 
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy fit for CSV: lists and dicts as JSON, formula-like text neutralised."""
+    """A copy fit for CSV: lists as ``; ``-joined text, dicts as JSON, formula-like text neutralised."""
     import pandas as pd
 
     out = frame.copy()
@@ -35,8 +35,12 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _to_cell(value: Any) -> Any:
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if hasattr(value, "tolist") and not isinstance(value, str):  # a NumPy array from Parquet
+        return _to_cell(value.tolist())
     return value
 
 
@@ -49,11 +53,14 @@ def resolve_inside(directory: str | Path, name: str) -> Path:
     return target
 
 
-def write_table(frame: pd.DataFrame, directory: str | Path, name: str, parquet: bool = True) -> list[Path]:
-    """Write ``name.csv`` (spreadsheet-safe) and, if asked, ``name.parquet`` into ``directory``."""
+def write_table(frame: pd.DataFrame, directory: str | Path, name: str, parquet: bool = True,
+                csv_frame: pd.DataFrame | None = None) -> list[Path]:
+    """Write ``name.csv`` (spreadsheet-safe; ``csv_frame`` when the CSV layout differs) and, if asked,
+    ``name.parquet`` into ``directory``."""
     written = []
     csv_path = resolve_inside(directory, f"{name}.csv")
-    atomic_write_bytes(csv_path, csv_safe(frame).to_csv(index=False).encode("utf-8"))
+    atomic_write_bytes(csv_path, csv_safe(frame if csv_frame is None else csv_frame).to_csv(index=False)
+                       .encode("utf-8"))
     written.append(csv_path)
     if parquet:
         parquet_path = resolve_inside(directory, f"{name}.parquet")

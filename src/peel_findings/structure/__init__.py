@@ -18,17 +18,14 @@ from ..types import Document, Section, SectionKind
 from .grades import OVERALL_RE, is_grade_line
 from ..read.units import is_number_only
 from .headings import TOP_LEVEL_RE, contents, explicit_kind, level
-from .metadata import metadata
+from .metadata import Metadata, metadata
 
 
 @dataclass(frozen=True)
 class Structure:
     """What `structure()` finds: metadata, sections, and the section of every block."""
 
-    force: str | None
-    programme: str | None
-    year: str | None
-    published: str | None
+    metadata: Metadata
     overall_grade: str | None
     grades: dict[str, str]
     sections: tuple[Section, ...]
@@ -40,7 +37,7 @@ def structure(doc: Document) -> Structure:
     """Find metadata, headings, section kinds and grades in a document's blocks."""
     blocks = doc.blocks
     contents_levels, skip = contents(blocks)
-    force, programme, year, published = metadata(blocks, doc.title)
+    about = metadata(blocks, doc.title, dict(doc.dates))
 
     sections: list[Section] = []
     block_section: list[int] = []
@@ -83,11 +80,13 @@ def structure(doc: Document) -> Structure:
             )
             current = len(sections) - 1
         block_section.append(current)
+    for label, grade in doc.grades:  # grades a web page states in widgets, not in its text
+        if OVERALL_RE.match(label):
+            overall = overall or grade
+        else:
+            grades.setdefault(label, grade)
     return Structure(
-        force=force,
-        programme=programme,
-        year=year,
-        published=published,
+        metadata=about,
         overall_grade=overall,
         grades=grades,
         sections=tuple(sections),
