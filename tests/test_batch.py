@@ -104,3 +104,19 @@ def test_batch_analyse_is_deterministic():
     second = analyse([SAMPLES / "peel-effectiveness-2015-gloucestershire.txt"])
     pd.testing.assert_frame_equal(first.findings, second.findings)
     pd.testing.assert_frame_equal(first.themes, second.themes)
+
+
+def test_batch_other_documents_in_a_folder_get_a_row_and_hidden_files_and_images_none(tmp_path):
+    (tmp_path / "report.txt").write_text((SAMPLES / "peel-effectiveness-2015-gloucestershire.txt").read_text())
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04 not really a document")
+    (tmp_path / "figures.xlsx").write_bytes(b"PK\x03\x04")
+    (tmp_path / ".hidden.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "chart.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "old.txt").write_text("ignored")
+    results = analyse([tmp_path])
+    errors = {row.path.split("/")[-1]: row for row in results.errors.itertuples()}
+    assert set(errors) == {"notes.docx", "figures.xlsx"}
+    assert errors["notes.docx"].kind == "unsupported_format" and "export it as PDF" in errors["notes.docx"].message
+    assert "spreadsheet" in errors["figures.xlsx"].message
+    assert results.reports[results.reports.status == "ok"].path.str.endswith("report.txt").all()

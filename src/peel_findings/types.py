@@ -44,6 +44,7 @@ class Block:
     font_size: float | None = None  # dominant font size in points (PDF)
     bold: bool = False
     heading_level: int | None = None  # set by the reader when layout gives it (1 = largest)
+    opens_region: bool = False  # the first block of a column or full-width run on a PDF page
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,24 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import ReadError
-from ..read import SUPPORTED_SUFFIXES
+from ..read import OTHER_DOCUMENTS, SUPPORTED_SUFFIXES
 
 
 def report_paths(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus the supported report files inside named folders (recursively), sorted.
+    """Files named directly, plus the report files inside named folders (recursively), sorted.
 
-    A file named directly is kept whatever its extension, so that an unsupported
-    file is reported as an error rather than silently skipped.
+    A file named directly is kept whatever its extension, and so are other documents found in a
+    folder (.docx, .odt, .rtf, .xlsx, ...), so that each is reported as an error with advice on
+    converting it rather than skipped without a word. Hidden files, images and other files are
+    passed over.
     """
     found: dict[Path, None] = {}
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             for p in sorted(path.rglob("*")):
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."):
+                if p.is_file() and p.suffix.lower() in (*SUPPORTED_SUFFIXES, *OTHER_DOCUMENTS) \
+                        and not p.name.startswith(".") and not any(part.startswith(".") for part in p.relative_to(path).parts):
                     found.setdefault(p, None)
         else:
             found.setdefault(path, None)

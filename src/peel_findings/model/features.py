@@ -144,15 +144,18 @@ def _matcher(
     groups: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> tuple[dict[str, tuple[int, ...]], re.Pattern[str] | None, dict[str, tuple[int, ...]]]:
     """Single-word cues (matched at the start of a word or of a hyphenated word's part: "supervis"
-    matches "supervised" and "well-supervised"), and one regex for the multi-word cues (matched with
+    matches "supervised" and "well-supervised"; see `_matches`), and one regex for the multi-word cues (matched with
     hyphens read as spaces: "multi agency" matches "multi-agency"), with the column(s) each belongs to."""
     single: dict[str, set[int]] = {}
     phrases: dict[str, set[int]] = {}
     for column, (_, cues) in enumerate(groups):
         for cue in cues:
+            whole = cue.strip().isupper()  # an abbreviation: the whole word only
             cue = _hyphens_to_spaces(cue.lower().strip())
-            target = phrases if (" " in cue or "," in cue) else single
-            target.setdefault(cue, set()).add(column)
+            if " " in cue or "," in cue:
+                phrases.setdefault(cue, set()).add(column)
+            else:
+                single.setdefault("=" + cue if whole else cue, set()).add(column)
     phrase_re = None
     if phrases:
         phrase_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")")
@@ -161,6 +164,15 @@ def _matcher(
         phrase_re,
         {p: tuple(sorted(cols)) for p, cols in phrases.items()},
     )
+
+
+def _matches(token: str, cue: str) -> bool:
+    """A single-word cue matches at the start of a word ("allocat" -> "allocated"); an abbreviation
+    (written in capitals: "OCG", "CSE") only as the whole word or its plural ("ocgs"; never "soc" in
+    "social")."""
+    if cue.startswith("="):
+        return token == cue[1:] or token == cue[1:] + "s"
+    return token.startswith(cue)
 
 
 class CueFeatures(_TextTransformer):
@@ -211,7 +223,7 @@ class CueFeatures(_TextTransformer):
                 hit = cache.get(token)
                 if hit is None:
                     hit = cache[token] = tuple(sorted({c for cue, columns in single.items()
-                                                       if token.startswith(cue) for c in columns}))
+                                                       if _matches(token, cue) for c in columns}))
                 found.update(c for c in hit if (c not in opening or position == 0) and (c not in inner or position))
             if phrase_re is not None:
                 first = _TOKEN.search(low)

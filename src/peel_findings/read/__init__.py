@@ -6,8 +6,22 @@ from pathlib import Path
 
 from ..errors import EmptyFileError, NotFoundError, ReadError, UnsupportedFormatError
 from ..types import Document
+from . import chrome
 
-SUPPORTED_SUFFIXES = (".pdf", ".txt")
+SUPPORTED_SUFFIXES = (".pdf", ".txt", ".html", ".htm")
+# Documents a report folder may hold that peel-findings does not read, with how to convert each.
+OTHER_DOCUMENTS = {
+    ".docx": "open it in a word processor and export it as PDF (or save it as plain text)",
+    ".doc": "open it in a word processor and export it as PDF (or save it as plain text)",
+    ".odt": "open it in LibreOffice and export it as PDF (or save it as plain text)",
+    ".rtf": "open it in a word processor and export it as PDF (or save it as plain text)",
+    ".xlsx": "it is a spreadsheet, not a report; export the report itself as PDF",
+    ".xls": "it is a spreadsheet, not a report; export the report itself as PDF",
+    ".pptx": "export the slides as PDF",
+    ".epub": "convert it to PDF or HTML",
+    ".mht": "open it in a browser and save it as a web page (.html) or print it to PDF",
+    ".mhtml": "open it in a browser and save it as a web page (.html) or print it to PDF",
+}
 
 
 def read_document(path: str | Path, max_pages: int | None = None) -> Document:
@@ -19,16 +33,21 @@ def read_document(path: str | Path, max_pages: int | None = None) -> Document:
         raise ReadError(f"{path}: is a folder; pass the report files in it, or use `peel run`.")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
+        advice = OTHER_DOCUMENTS.get(suffix, "convert the report to PDF, HTML or text")
         raise UnsupportedFormatError(
-            f"{path}: unsupported file type {suffix or '(none)'!r}; "
-            f"peel-findings reads {', '.join(SUPPORTED_SUFFIXES)}. Convert the report to PDF or text."
+            f"{path}: unsupported file type {suffix or '(none)'!r}; peel-findings reads "
+            f"{', '.join(SUPPORTED_SUFFIXES)}: {advice}."
         )
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path}: the file is empty (0 bytes). Download or export it again.")
     if suffix == ".pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path, max_pages=max_pages)
+        return chrome.apply(read_pdf(path, max_pages=max_pages))
+    if suffix in (".html", ".htm"):
+        from .html import read_html
+
+        return read_html(path)
     from .text import read_text
 
-    return read_text(path)
+    return chrome.apply(read_text(path))

@@ -119,7 +119,7 @@ def merge_continuations(blocks: list[Block], vocabulary: frozenset[str] = frozen
 
     A paragraph that stops without final punctuation is continued by the next
     paragraph (past any captions) when that one starts in lower case, or, in a
-    PDF, when it is the first block of the next page.
+    PDF, when it is the first block of the next page or of the next column.
     """
     out: list[Block] = []
     for block in blocks:
@@ -145,9 +145,10 @@ def _continues(prev: Block, block: Block) -> bool:
     if block.text[:1].islower():
         return True
     next_page = prev.page is not None and block.page == prev.page + 1
-    # Across a page break a capital may start the continuation ("... compared with" / "England and
-    # Wales."), but only running prose is cut that way: a short label is not continued.
-    return next_page and prev.kind == "paragraph" and len(prev.text) >= 80
+    next_column = prev.page is not None and block.page == prev.page and block.opens_region
+    # Across a page or column break a capital may start the continuation ("... compared with" /
+    # "England and Wales."), but only running prose is cut that way: a short label is not continued.
+    return (next_page or next_column) and prev.kind == "paragraph" and len(prev.text) >= 80
 
 
 _FINAL_PUNCTUATION = frozenset(".?!:;…\"”’)")

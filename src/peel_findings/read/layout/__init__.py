@@ -61,7 +61,8 @@ def assemble(path: str, pages: list[PageWords], title: str | None = None) -> Doc
             kind = "caption"
         size = lines[0].size
         level = heading_sizes.index(round_size(size)) + 1 if kind == "heading" else None
-        blocks.append(Block(text, kind, page=page, font_size=size, bold=lines[0].bold, heading_level=level))
+        blocks.append(Block(text, kind, page=page, font_size=size, bold=lines[0].bold, heading_level=level,
+                            opens_region=lines[0].opens_region))
     return Document(
         path=path,
         format="pdf",

@@ -32,13 +32,22 @@ def _starts_block(group: list[Line], line: Line, body: float) -> bool:
         return True  # a column change, or a paragraph gap
     if abs(line.size - prev.size) > 0.6 or line.bold != prev.bold:
         return True
-    if BULLET_START.match(line.words[0].text) and len(line.words) > 1:
+    if BULLET_START.match(line.words[0].text) and len(line.words) > 1 and not _dash_in_prose(group, line):
         return True
     first = group[0]
     if BULLET_START.match(first.words[0].text) and len(first.words) > 1:
         return line.x0 < first.words[1].x0 - 3  # text back at the margin: the item ended
     row_like = len(line.cells()) > 1
     return row_like != (len(prev.cells()) > 1)
+
+
+def _dash_in_prose(group: list[Line], line: Line) -> bool:
+    """A dash opening a line of running prose ("... two major areas" / "– Manchester and Liverpool –"),
+    not a list item: the line before it runs on, and the dash sits at the paragraph's margin."""
+    prev = group[-1]
+    if line.words[0].text not in ("-", "–", "—") or BULLET_START.match(group[0].words[0].text):
+        return False
+    return not prev.text.rstrip().endswith((".", ":", ";", "!", "?")) and abs(line.x0 - prev.x0) < 2
 
 
 def _kind(group: list[Line], body: float) -> BlockKind:

@@ -7,7 +7,7 @@ import re
 from ...types import Footnote
 from .. import units
 from .blocks import join_texts
-from .words import Line, PageWords
+from .words import Line, PageWords, Word
 
 
 def split_footnotes(lines: list[Line], body: float, page: PageWords) -> tuple[list[Line], list[Footnote]]:
@@ -24,6 +24,8 @@ def split_footnotes(lines: list[Line], body: float, page: PageWords) -> tuple[li
     start = len(order)
     while start > 0 and order[start - 1].size < body - 0.4:
         start -= 1
+    for line in order[start:]:
+        _unglue(line)
     opening = next((i for i in range(start, len(order)) if _opens_footnote(order[i], None)), None)
     if opening is None:
         return lines, []
@@ -43,6 +45,19 @@ def split_footnotes(lines: list[Line], body: float, page: PageWords) -> tuple[li
         Footnote(number=n, text=units.normalise_space(join_texts(parts)), page=page.number) for n, parts in notes
     ]
     return kept, footnotes
+
+
+# A footnote number a word processor set against its first word: "1This is drawn from ...".
+_GLUED_NUMBER = re.compile(r"^(\d{1,3})([A-Z“‘\"'(].*)$")
+
+
+def _unglue(line: Line) -> None:
+    """Split a footnote number glued to the note's first word off it."""
+    match = _GLUED_NUMBER.match(line.words[0].text) if line.words and not line.starts_with_marker else None
+    if match:
+        first = line.words[0]
+        line.starts_with_marker = match.group(1)
+        line.words[0] = Word(match.group(2), first.x0, first.x1, first.top, first.bottom, first.size, first.bold)
 
 
 def _opens_footnote(line: Line, previous: str | None) -> bool:

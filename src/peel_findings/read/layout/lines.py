@@ -8,13 +8,17 @@ from .columns import columns
 from .words import Line, PageWords, Word
 
 MARKER_TEXT = re.compile(r"^\d{1,3}(?:[,–-]\d{1,3})*$|^[*†‡§]$")
+_CLOSERS = (".", ",", ";", ":", ")", "”", "’", '"', "'")
 
 
 def page_lines(page: PageWords, words: list[Word], body: float) -> list[Line]:
     """Lines in reading order: full-width text above, then left column, right column, below."""
     lines: list[Line] = []
     for region in columns(words, page.width):
-        lines.extend(cluster_lines(region, page.number, body))
+        found = cluster_lines(region, page.number, body)
+        if found:
+            found[0].opens_region = True
+        lines.extend(found)
     return lines
 
 
@@ -66,12 +70,15 @@ def _take_markers(line: Line) -> None:
     baseline = max(w.bottom for w in line.words if w.size == main)
     kept: list[Word] = []
     for i, w in enumerate(line.words):
-        small_raised = w.size <= 0.85 * main and w.bottom < baseline - 0.15 * main
-        if small_raised and MARKER_TEXT.match(w.text):
-            if i == 0:
+        small = w.size <= 0.85 * main
+        small_raised = small and w.bottom < baseline - 0.15 * main
+        if small and MARKER_TEXT.match(w.text):
+            if i == 0 and small_raised:
                 line.starts_with_marker = w.text
                 continue
-            if w.x0 - line.words[i - 1].x1 < 2.0:
+            glued = i > 0 and w.x0 - line.words[i - 1].x1 < 2.0
+            # raised and glued to the word before; or set small after punctuation ("crime.3"), raised or not
+            if glued and (small_raised or line.words[i - 1].text.endswith(_CLOSERS)):
                 line.markers.append(w.text)
                 continue
         kept.append(w)

@@ -50,6 +50,7 @@ class Line:
     page: int
     markers: list[str] = field(default_factory=list)
     starts_with_marker: str | None = None  # a raised number opening a footnote body
+    opens_region: bool = False  # the first line of a column or of a full-width run on the page
 
     @property
     def text(self) -> str:
@@ -91,11 +92,17 @@ class Line:
         return bold * 2 > sum(len(w.text) for w in self.words)
 
     def cells(self) -> list[str]:
-        """The line split at wide gaps, as a table row would be."""
-        gap = max(12.0, 1.8 * self.size)
+        """The line split at wide gaps, as a table row would be.
+
+        A gap is a cell break when it is very wide (three times the font size), or wide and much wider
+        than the line's usual word gap: the evenly stretched spaces of a justified line are not cells.
+        """
+        gaps = [w.x0 - prev.x1 for prev, w in zip(self.words, self.words[1:])]
+        usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+        wide = max(12.0, 1.8 * self.size)
         cells: list[list[Word]] = [[self.words[0]]]
-        for prev, w in zip(self.words, self.words[1:]):
-            if w.x0 - prev.x1 > gap:
+        for gap, w in zip(gaps, self.words[1:]):
+            if gap >= 3.0 * self.size or (gap > wide and gap >= 2.5 * usual):
                 cells.append([])
             cells[-1].append(w)
         return [Line(c, self.page).text for c in cells]
