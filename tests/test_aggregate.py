@@ -192,3 +192,22 @@ def test_aggregate_emerging_themes_are_named_by_distinctive_terms_with_quotes_fr
     assert "force" not in names and "improve" not in names
     top = table.iloc[0]
     assert len(set(top.quote_ids)) == len(top.quote_ids) and len(top.quotes) == 3  # three forces, one quote each
+
+
+def test_aggregate_poisson_binomial_by_pairs_equals_the_one_at_a_time_recursion():
+    import numpy as np
+
+    from peel_findings.aggregate import poisson_binomial_interval, poisson_binomial_pmf
+
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 9, 60, 400, 2500):
+        p = rng.beta(0.3, 3, size=n)
+        dist = np.zeros(n + 1)
+        dist[0] = 1.0
+        for k, q in enumerate(p, start=1):
+            dist[1:k + 1] = dist[1:k + 1] * (1 - q) + dist[:k] * q
+            dist[0] *= 1 - q
+        fast = poisson_binomial_pmf(p)
+        assert np.allclose(fast, dist[: len(fast)], atol=1e-12) and dist[len(fast):].sum() < 1e-15
+        cdf = np.cumsum(dist)
+        assert poisson_binomial_interval(p) == (float(np.searchsorted(cdf, 0.05)), float(np.searchsorted(cdf, 0.95)))

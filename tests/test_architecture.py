@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "peel_findings"
 
 # Rooms from the bottom up: a module may import from its own room or a lower one, never a higher one.
 LAYERS = (
-    ("_version", "types", "errors", "_files"),
+    ("_version", "errors"),
+    ("types", "_files"),
     ("taxonomy",),
     ("read", "segment", "model"),
     ("structure",),
@@ -27,7 +28,9 @@ LAYERS = (
     ("cli",),
 )
 RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}
-HEAVY = ("sklearn", "scipy", "pandas", "pyarrow", "spacy", "pdfplumber", "numpy", "skops")
+HEAVY = ("sklearn", "scipy", "pandas", "pyarrow", "spacy", "pdfplumber", "pypdfium2", "numpy", "skops")
+# Each PDF library is imported by its engine module alone.
+PDF_LIBRARIES = {"pdfplumber": "read/pdf.py", "pdfminer": "read/pdf.py", "pypdfium2": "read/pdfium.py"}
 
 
 def _module_name(path: Path) -> str:
@@ -122,6 +125,25 @@ def test_architecture_the_layer_test_sees_a_planted_upward_import(tmp_path, monk
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", planted)
     with pytest.raises(AssertionError, match="peel_findings.read -> peel_findings.cli"):
         test_architecture_imports_run_one_way_and_never_up()
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    """The top-level names of every absolute import in ``path``, at module level or inside functions."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+    return found
+
+
+def test_architecture_each_pdf_library_is_imported_by_its_engine_alone():
+    importers: dict[str, set[str]] = defaultdict(set)
+    for path in PACKAGE.rglob("*.py"):
+        for library in _third_party_imports(path) & set(PDF_LIBRARIES):
+            importers[library].add(path.relative_to(PACKAGE).as_posix())
+    assert dict(importers) == {library: {module} for library, module in PDF_LIBRARIES.items()}
 
 
 def _loaded_after(code: str) -> list[str]:

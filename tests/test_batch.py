@@ -84,9 +84,10 @@ def test_batch_structure_evidence_marks_areas_for_improvement_negative(run):
 
 
 def test_batch_run_with_a_bad_file_exits_1_and_keeps_the_rest(tmp_path):
-    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
-    (tmp_path / "good.txt").write_text((SAMPLES / "peel-effectiveness-2015-gloucestershire.txt").read_text())
-    result = CliRunner().invoke(app, ["run", str(tmp_path), "--out", str(tmp_path / "out")])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    (tmp_path / "in" / "good.txt").write_text((SAMPLES / "peel-effectiveness-2015-gloucestershire.txt").read_text())
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     errors = pd.read_csv(tmp_path / "out" / "errors.csv")
     assert errors.to_dict("records")[0]["kind"] == "corrupt"
@@ -95,7 +96,8 @@ def test_batch_run_with_a_bad_file_exits_1_and_keeps_the_rest(tmp_path):
 
 
 def test_batch_run_without_reports_is_a_usage_error(tmp_path):
-    result = CliRunner().invoke(app, ["run", str(tmp_path), "--out", str(tmp_path / "out")])
+    (tmp_path / "in").mkdir()
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "no report files" in result.output
 
 

@@ -61,7 +61,8 @@ def bad_folder(tmp_path_factory) -> Path:
     badfiles.encrypted_pdf(folder / "locked.pdf")
     badfiles.image_only_pdf(folder / "scan.pdf")
     badfiles.png_named_pdf(folder / "picture.pdf")
-    (folder / "hang.txt").write_text(GLOS_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    # different bytes from good-glos.txt: a file with the same content would be taken from the cache
+    (folder / "hang.txt").write_text(GLOS_TEXT.read_text(encoding="utf-8") + "\nA stuck file.\n", encoding="utf-8")
     (folder / "good-avon.txt").write_text(AVON_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "good-glos.txt").write_text(GLOS_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
     return folder
@@ -109,11 +110,11 @@ def test_robust_a_timed_out_file_is_retried_on_resume(tmp_path):
     config = RunConfig(timeout=5)
     first = analyse([report], config=config, cache_dir=tmp_path / "out", reader=hangs_while_marked)
     assert first.errors.kind.tolist() == ["timeout"]
-    assert not list((tmp_path / "out" / ".peel-cache").glob("*.json"))  # a timeout is not cached
+    assert not list((tmp_path / "out" / ".peel-cache").glob("*.shard"))  # a timeout is not cached
     report.with_suffix(".stall").unlink()
     second = analyse([report], config=config, cache_dir=tmp_path / "out", reader=hangs_while_marked)
     assert second.errors.empty and second.reports.status.tolist() == ["ok"]
-    assert len(list((tmp_path / "out" / ".peel-cache").glob("*.json"))) == 1
+    assert len(list((tmp_path / "out" / ".peel-cache").glob("*.shard"))) == 1
 
 
 def test_robust_too_large_files_are_recorded(tmp_path):
@@ -148,11 +149,11 @@ def test_robust_resume_after_sigkill_is_byte_identical(tmp_path):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cache = killed / ".peel-cache"
     deadline = time.time() + 120
-    while time.time() < deadline and len(list(cache.glob("*.json"))) < 2:
+    while time.time() < deadline and len(list(cache.glob("*.shard"))) < 2:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    done_before = len(list(cache.glob("*.json")))
+    done_before = len(list(cache.glob("*.shard")))
     assert 2 <= done_before < 6, "the run was not interrupted part-way"
     assert not (killed / "findings.csv").exists()
 

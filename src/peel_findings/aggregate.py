@@ -7,6 +7,7 @@ where useful the reports and pages, behind each number.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -42,6 +43,16 @@ def check_findings(findings: pd.DataFrame) -> None:
 def normalise_text(text: object) -> str:
     """A sentence for comparing copies: lower case, single spaces, no quotes or final punctuation."""
     return " ".join(str(text or "").lower().replace("’", "'").replace("“", '"').replace("”", '"').split()).strip(" .;:'\"")
+
+
+def text_keys(texts: Iterable[object]) -> np.ndarray:
+    """A 64-bit hash of each text's `normalise_text` form: copies of a sentence share a key."""
+    import hashlib
+
+    import numpy as np
+
+    return np.fromiter((int.from_bytes(hashlib.blake2b(normalise_text(t).encode("utf-8"), digest_size=8).digest(),
+                                       "little") for t in texts), dtype=np.uint64)
 
 
 def shared_text_flags(findings: pd.DataFrame, min_forces: int = SHARED_MIN_FORCES) -> pd.Series:
@@ -94,13 +105,15 @@ def theme_rows(findings: pd.DataFrame, **options: bool) -> pd.DataFrame:
     return exploded[exploded["theme"].notna()].reset_index(drop=True)
 
 
-def recurring_themes(findings: pd.DataFrame, min_forces: int = 1, template: bool = False) -> pd.DataFrame:
+def recurring_themes(findings: pd.DataFrame, min_forces: int = 1, template: bool = False,
+                     dispersion: float = 1.0, estimates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Theme x polarity: how many forces, reports and findings, which forces, and the sentences behind it.
 
     Template text is left out (``template=True`` keeps it). National reports' findings count as findings
     but not as a force. Sentences shared by three or more forces' reports are counted once, apart: ``n_shared`` distinct shared sentences, on ``shared_forces``' pages;
     they add to no force's count. ``estimate`` and its 90% interval come from the calibrated probabilities
-    of the same evidence (see `estimate_counts`).
+    of the same evidence (see `estimate_counts`), or from ``estimates`` when given (an `estimate_counts`
+    table with ``by=()``, accumulated while the findings were streamed).
     """
     long = theme_rows(findings, template=template)
     shared_long = theme_rows(findings, template=template, only_shared=True)
@@ -116,7 +129,8 @@ def recurring_themes(findings: pd.DataFrame, min_forces: int = 1, template: bool
     ) if len(long) else pd.DataFrame(columns=["n_forces", "n_reports", "n_findings", "forces", "reports",
                                                "sentence_ids"])
     if len(shared_long):
-        shared = shared_long.assign(key=shared_long["text"].map(normalise_text)).groupby(["theme", "polarity"]).agg(
+        key = shared_long["text_key"] if "text_key" in shared_long else shared_long["text"].map(normalise_text)
+        shared = shared_long.assign(key=key).groupby(["theme", "polarity"]).agg(
             n_shared=("key", "nunique"), shared_forces=("force", lambda s: sorted(s.dropna().unique().tolist())))
         table = table.join(shared, how="outer")
     table = table.reset_index()
@@ -127,11 +141,10 @@ def recurring_themes(findings: pd.DataFrame, min_forces: int = 1, template: bool
         table[column] = values.map(lambda v: v if isinstance(v, list) else [])
     table["example_sentence_ids"] = table["sentence_ids"].map(lambda ids: ids[:N_EXAMPLES])
     table = table[(table["n_forces"] >= min_forces) | (table["n_shared"] > 0)]
-    if {"theme_scores", "polarity_scores", "finding_score"} <= set(findings.columns):
-        counted = findings
-        if len(findings):
-            counted = findings[~_flag(findings, "shared_text") & (template | ~_flag(findings, "template"))]
-        estimates = estimate_counts(counted, by=()).set_index(["theme", "polarity"])
+    if estimates is None and {"theme_scores", "polarity_scores", "finding_score"} <= set(findings.columns):
+        estimates = estimate_counts(counted_rows(findings, template), by=(), dispersion=dispersion)
+    if estimates is not None:
+        estimates = estimates.set_index(["theme", "polarity"])
         keys = list(zip(table["theme"], table["polarity"]))
         for column, source in (("estimate", "estimate"), ("estimate_low", "low"), ("estimate_high", "high")):
             table[column] = [estimates[source].get(k) for k in keys]
@@ -157,13 +170,23 @@ MATRIX_COLUMNS = ("force", "theme", "n_findings", "n_negative", "negative_share"
                   "small_n", "estimate_negative", "estimate_low", "estimate_high", "estimated_share", "sentence_ids")
 
 
-def force_theme_matrix(findings: pd.DataFrame, template: bool = False) -> pd.DataFrame:
+def counted_rows(findings: pd.DataFrame, template: bool = False) -> pd.DataFrame:
+    """The sentences whose probabilities the count estimates sum over: every sentence but shared text
+    and (unless ``template``) template text."""
+    if findings.empty:
+        return findings
+    return findings[~_flag(findings, "shared_text") & (template | ~_flag(findings, "template"))]
+
+
+def force_theme_matrix(findings: pd.DataFrame, template: bool = False, dispersion: float = 1.0,
+                       estimates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Force x theme: findings, negative findings and the negative share with its 90% interval.
 
     ``share_low``/``share_high``: a Wilson interval on the hard labels; ``small_n``: fewer than three
     findings, too few to read a share from. Where the scores are in the table, ``estimate_negative``
     (with its interval) and ``estimated_share`` come from the calibrated probabilities
-    (`estimate_counts`). Evidence only: template and shared text are left out.
+    (`estimate_counts`; or ``estimates``, a table of it by force, when given). Evidence only: template
+    and shared text are left out.
     """
     long = theme_rows(findings, template=template)
     if long.empty:
@@ -179,11 +202,9 @@ def force_theme_matrix(findings: pd.DataFrame, template: bool = False) -> pd.Dat
     bounds = [wilson_interval(k, n) for k, n in zip(table["n_negative"], table["n_findings"])]
     table["share_low"], table["share_high"] = [b[0] for b in bounds], [b[1] for b in bounds]
     table["small_n"] = table["n_findings"] < SMALL_N
-    if {"theme_scores", "polarity_scores", "finding_score"} <= set(findings.columns):
-        rows = evidence(findings, template=template)
-        rows = findings[findings.index.isin(rows.index) | ~findings["is_finding"].astype(bool)]
-        rows = rows[~_flag(rows, "shared_text")] if len(rows) else rows
-        estimates = estimate_counts(rows, by=("force",))
+    if estimates is None and {"theme_scores", "polarity_scores", "finding_score"} <= set(findings.columns):
+        estimates = estimate_counts(counted_rows(findings, template), by=("force",), dispersion=dispersion)
+    if estimates is not None:
         if len(estimates):
             total = estimates.groupby(["force", "theme"])["estimate"].sum()
             negative = estimates[estimates["polarity"] == "negative"].set_index(["force", "theme"])
@@ -278,16 +299,32 @@ def finding_probabilities(findings: pd.DataFrame, theme_ids: list[str] | None = 
 
     ids = theme_ids or sorted({t for scores in findings["theme_scores"] for t in (scores or {})})
     n = len(findings)
-    finding = findings["finding_score"].to_numpy(dtype=float).copy()
     themes = np.array([[(s or {}).get(t, 0.0) for t in ids] for s in findings["theme_scores"]], dtype=float)
-    themes = themes.reshape(n, len(ids))
     polarity = np.array([[(s or {}).get(p, 0.0) for p in POLARITY_ORDER] for s in findings["polarity_scores"]],
                         dtype=float).reshape(n, len(POLARITY_ORDER))
+    stated = grade = None
     if "evidence" in findings:
-        evidence = findings["evidence"].fillna("").to_numpy(dtype=object)
-        finding[evidence != ""] = 1.0
-        themes[evidence == "grade"] = 0.0
-    return finding[:, None, None] * themes[:, :, None] * polarity[:, None, :], ids
+        evidence = findings["evidence"]
+        stated = (evidence.notna() & evidence.astype(object).ne("")).to_numpy(bool)
+        grade = evidence.astype(object).eq("grade").to_numpy(bool)
+    return probabilities(findings["finding_score"].to_numpy(dtype=float), themes.reshape(n, len(ids)), polarity,
+                         stated, grade), ids
+
+
+def probabilities(finding: np.ndarray, themes: np.ndarray, polarity: np.ndarray,
+                  stated: np.ndarray | None = None, grade: np.ndarray | None = None) -> np.ndarray:
+    """`finding_probabilities` from arrays: P(finding) (n), P(theme) (n x themes), P(polarity) (n x 4, in
+    `POLARITY_ORDER`; missing scores as NaN or 0), and where the structure decided the label
+    (``stated``: any rule, ``grade``: a grade line), as boolean masks."""
+    import numpy as np
+
+    finding = np.nan_to_num(np.asarray(finding, dtype=float))
+    themes = np.nan_to_num(np.asarray(themes, dtype=float))
+    if stated is not None and stated.any():
+        finding = np.where(stated, 1.0, finding)
+    if grade is not None and grade.any():
+        themes = np.where(grade[:, None], 0.0, themes)
+    return finding[:, None, None] * themes[:, :, None] * np.nan_to_num(np.asarray(polarity, dtype=float))[:, None, :]
 
 
 def poisson_binomial_interval(p: np.ndarray, level: float = 0.9) -> tuple[float, float]:
@@ -302,13 +339,34 @@ def poisson_binomial_interval(p: np.ndarray, level: float = 0.9) -> tuple[float,
     if len(p) > 3000:
         mean, sd = p.sum(), np.sqrt((p * (1 - p)).sum())
         return max(0.0, float(np.floor(mean - 1.645 * sd))), float(np.ceil(mean + 1.645 * sd))
-    dist = np.zeros(len(p) + 1)
-    dist[0] = 1.0
-    for k, q in enumerate(p, start=1):
-        dist[1:k + 1] = dist[1:k + 1] * (1 - q) + dist[:k] * q
-        dist[0] *= 1 - q
-    cdf = np.cumsum(dist)
-    return float(np.searchsorted(cdf, tail)), float(np.searchsorted(cdf, 1 - tail))
+    cdf = np.cumsum(poisson_binomial_pmf(p))
+    return float(np.searchsorted(cdf, tail * cdf[-1])), float(np.searchsorted(cdf, (1 - tail) * cdf[-1]))
+
+
+def poisson_binomial_pmf(p: np.ndarray) -> np.ndarray:
+    """P(S = k) for the sum S of independent Bernoulli(p_i), for k up to where less than 1e-20 of the
+    mass lies beyond: the product of the polynomials (1 - p_i + p_i z), multiplied in pairs, level by
+    level (a few NumPy operations per level rather than one per probability)."""
+    import numpy as np
+
+    top = min(len(p), int(np.ceil(p.sum() + 12 * np.sqrt((p * (1 - p)).sum()) + 12)))
+    polys = np.stack([1 - p, p], axis=1)
+    while len(polys) > 1:
+        if len(polys) % 2:  # an odd one out is paired with the polynomial 1
+            one = np.zeros((1, polys.shape[1]))
+            one[0, 0] = 1.0
+            polys = np.vstack([polys, one])
+        a, b = polys[0::2], polys[1::2]
+        width = a.shape[1] + b.shape[1] - 1
+        if b.shape[1] <= 8:  # short: multiply directly
+            product = np.zeros((len(a), width))
+            for j in range(b.shape[1]):
+                product[:, j:j + a.shape[1]] += a * b[:, j:j + 1]
+        else:  # long: by FFT
+            size = 1 << int(np.ceil(np.log2(width)))
+            product = np.fft.irfft(np.fft.rfft(a, size, axis=1) * np.fft.rfft(b, size, axis=1), size, axis=1)
+        polys = np.clip(product[:, : min(width, top + 1)], 0.0, None)
+    return polys[0]
 
 
 class EstimateAccumulator:
@@ -320,11 +378,12 @@ class EstimateAccumulator:
 
     EXACT_LIMIT = 3000
 
-    def __init__(self, by: tuple[str, ...], theme_ids: list[str], level: float = 0.9) -> None:
-        self.by, self.theme_ids, self.level = tuple(by), list(theme_ids), level
+    def __init__(self, by: tuple[str, ...], theme_ids: list[str], level: float = 0.9, dispersion: float = 1.0) -> None:
+        self.by, self.theme_ids, self.level, self.dispersion = tuple(by), list(theme_ids), level, dispersion
         self.cells: dict[tuple, dict] = {}
 
     def add(self, findings: pd.DataFrame) -> None:
+        """Add a findings frame (any number of groups)."""
         import numpy as np
 
         if findings.empty:
@@ -337,19 +396,25 @@ class EstimateAccumulator:
         else:
             groups = {(): np.arange(len(findings))}
         for key, index in groups.items():
-            key = key if isinstance(key, tuple) else (key,)
-            sub = probs[index]
-            cell = self.cells.setdefault(key, {"sum": 0.0, "var": 0.0, "hard": 0, "p": {}})
-            cell["sum"] = cell["sum"] + sub.sum(axis=0)
-            cell["var"] = cell["var"] + (sub * (1 - sub)).sum(axis=0)
-            cell["hard"] = cell["hard"] + hard[index].sum(axis=0)
-            for j, k in zip(*np.nonzero((sub > 1e-4).any(axis=0))):
-                kept = cell["p"].setdefault((j, k), [])
-                if kept is not None:
-                    values = sub[:, j, k][sub[:, j, k] > 1e-4]
-                    kept.extend(values.tolist())
-                    if len(kept) > self.EXACT_LIMIT:
-                        cell["p"][(j, k)] = None  # too many for the exact interval: normal approximation
+            self.add_arrays(key if isinstance(key, tuple) else (key,), probs[index], hard[index])
+
+    def add_arrays(self, key: tuple, probs: np.ndarray, hard: np.ndarray) -> None:
+        """Add sentences of one group: their `probabilities` and hard-label indicators (both n x themes x 4)."""
+        import numpy as np
+
+        cell = self.cells.setdefault(key, {"sum": 0.0, "var": 0.0, "hard": 0, "p": {}})
+        cell["sum"] = cell["sum"] + probs.sum(axis=0)
+        cell["var"] = cell["var"] + (probs * (1 - probs)).sum(axis=0)
+        cell["hard"] = cell["hard"] + hard.sum(axis=0)
+        counts = cell.setdefault("n", {})
+        above = probs > 1e-4
+        for j, k in zip(*np.nonzero(above.any(axis=0))):
+            kept = cell["p"].setdefault((j, k), [])
+            if kept is not None:
+                kept.append(probs[above[:, j, k], j, k])
+                counts[(j, k)] = counts.get((j, k), 0) + len(kept[-1])
+                if counts[(j, k)] > self.EXACT_LIMIT:
+                    cell["p"][(j, k)] = None  # too many for the exact interval: normal approximation
 
     def table(self) -> pd.DataFrame:
         import numpy as np
@@ -364,11 +429,16 @@ class EstimateAccumulator:
                         continue
                     kept = cell["p"].get((j, k), [])
                     if kept is not None:
-                        low, high = poisson_binomial_interval(np.asarray(kept), self.level)
+                        low, high = poisson_binomial_interval(np.concatenate(kept) if kept else np.zeros(0),
+                                                              self.level)
                     else:
                         sd = float(np.sqrt(cell["var"][j, k]))
                         z = _normal_quantile(1 - (1 - self.level) / 2)
                         low, high = max(0.0, float(np.floor(expected - z * sd))), float(np.ceil(expected + z * sd))
+                    if self.dispersion > 1:  # widened by what the model's errors on unseen forces add
+                        widen = self.dispersion ** 0.5
+                        low = max(0.0, float(np.floor(expected - widen * (expected - low))))
+                        high = float(np.ceil(expected + widen * (high - expected)))
                     rows.append((*key, theme, polarity, counted, round(expected, 2), low, high))
         return pd.DataFrame(rows, columns=[*self.by, "theme", "polarity", *ESTIMATE_COLUMNS])
 
@@ -383,33 +453,50 @@ def _hard_counts(findings: pd.DataFrame, theme_ids: list[str]) -> np.ndarray:
     """Per sentence, 1 where its labels say: a finding with this theme and this polarity."""
     import numpy as np
 
-    hard = np.zeros((len(findings), len(theme_ids), len(POLARITY_ORDER)), dtype=np.int64)
     position = {t: j for j, t in enumerate(theme_ids)}
-    for i, (finding, themes, polarity) in enumerate(zip(findings["is_finding"], findings["themes"],
-                                                        findings["polarity"])):
-        if finding and polarity in POLARITY_ORDER:
-            for t in themes if themes is not None else ():
-                if t in position:
-                    hard[i, position[t], POLARITY_ORDER.index(polarity)] = 1
+    parents, columns = [], []
+    for i, themes in enumerate(findings["themes"]):
+        for t in themes if themes is not None else ():
+            parents.append(i)
+            columns.append(position.get(t, -1))
+    return hard_counts(findings["is_finding"].to_numpy(dtype=bool), findings["polarity"].to_numpy(dtype=object),
+                       np.asarray(parents, dtype=np.int64), np.asarray(columns, dtype=np.int64), len(theme_ids))
+
+
+def hard_counts(is_finding: np.ndarray, polarity: np.ndarray, parents: np.ndarray, themes: np.ndarray,
+                n_themes: int) -> np.ndarray:
+    """`_hard_counts` from arrays: each (sentence, theme position) pair of its themes as ``parents`` and
+    ``themes`` (-1 for a theme not counted), the sentences' finding flags and polarities."""
+    import numpy as np
+
+    order = {p: k for k, p in enumerate(POLARITY_ORDER)}
+    pol = np.array([order.get(p, -1) if isinstance(p, str) else -1 for p in polarity], dtype=np.int64)
+    hard = np.zeros((len(is_finding), n_themes, len(POLARITY_ORDER)), dtype=np.int64)
+    if len(parents):
+        keep = (themes >= 0) & is_finding[parents] & (pol[parents] >= 0)
+        hard[parents[keep], themes[keep], pol[parents[keep]]] = 1
     return hard
 
 
 def estimate_counts(
     findings: pd.DataFrame, by: tuple[str, ...] = ("force",), level: float = 0.9,
-    theme_ids: list[str] | None = None, chunk: int = 20_000,
+    theme_ids: list[str] | None = None, chunk: int = 20_000, dispersion: float = 1.0,
 ) -> pd.DataFrame:
     """Per group x theme x polarity: the hard-label count and an estimate from the calibrated probabilities.
 
     ``estimate`` is probabilistic classify-and-count (the sum of each sentence's probability of being
     a finding with that theme and polarity); ``low``/``high`` the central ``level`` interval of that
     sum (a Poisson-binomial: exact while a cell has at most a few thousand non-negligible
-    probabilities, a normal approximation beyond). ``by`` names the grouping columns ("force", or
-    () for the whole run). Cells with neither a finding nor an expected count of 0.05 are left out.
+    probabilities, a normal approximation beyond), widened by the square root of ``dispersion``: how
+    much more the model's counts vary on forces it has not seen than that interval allows (the
+    model's ``estimate_dispersion``, measured in training). ``by`` names the grouping columns
+    ("force", or () for the whole run). Cells with neither a finding nor an expected count of 0.05
+    are left out.
     """
     if findings.empty:
         return pd.DataFrame(columns=[*by, "theme", "polarity", *ESTIMATE_COLUMNS])
     ids = theme_ids or sorted({t for scores in findings["theme_scores"] for t in (scores or {})})
-    accumulator = EstimateAccumulator(by, ids, level)
+    accumulator = EstimateAccumulator(by, ids, level, dispersion)
     for start in range(0, len(findings), chunk):
         accumulator.add(findings.iloc[start:start + chunk])
     return accumulator.table()

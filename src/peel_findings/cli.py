@@ -16,6 +16,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from .errors import PeelError
+from .types import WARNING_KINDS
+
+DEFAULT_ENGINE = "pdfium"
 
 app = typer.Typer(
     name="peel",
@@ -25,9 +28,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-Inputs = Annotated[list[Path], typer.Argument(help="Report files (.pdf, .txt) or folders of them.")]
+Inputs = Annotated[list[Path], typer.Argument(help="Report files (.pdf, .txt, .html) or folders of them.")]
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the tables into.")]
 ModelOption = Annotated[Optional[Path], typer.Option(help="Model folder or name; the shipped model by default.")]
+Engine = Annotated[str, typer.Option(help="PDF engine: pdfium (fast) or pdfplumber (the reference).")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")]
+Timeout = Annotated[float, typer.Option(help="Seconds per file before it is stopped (0: no limit).")]
+MemoryMb = Annotated[int, typer.Option(help="Memory cap per worker in MB (0: no cap).")]
+MaxFileMb = Annotated[float, typer.Option(help="Larger files are recorded as too_large (0: no limit).")]
+MaxPages = Annotated[int, typer.Option(help="PDFs with more pages are recorded as too_large (0: no limit).")]
 
 
 def _say(message: str) -> None:
@@ -79,11 +88,12 @@ def run(
     no_structure: Annotated[
         bool, typer.Option("--no-structure", help="Classify sentences alone, ignoring section kinds and grade lines.")
     ] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
-    timeout: Annotated[float, typer.Option(help="Seconds per file before it is stopped (0: no limit).")] = 300.0,
-    memory_mb: Annotated[int, typer.Option(help="Memory cap per worker in MB (0: no cap).")] = 4096,
-    max_file_mb: Annotated[float, typer.Option(help="Larger files are recorded as too_large (0: no limit).")] = 500.0,
-    max_pages: Annotated[int, typer.Option(help="PDFs with more pages are recorded as too_large (0: no limit).")] = 5000,
+    jobs: Jobs = 1,
+    timeout: Timeout = 300.0,
+    memory_mb: MemoryMb = 4096,
+    max_file_mb: MaxFileMb = 500.0,
+    max_pages: MaxPages = 5000,
+    engine: Engine = DEFAULT_ENGINE,
     scheduler: Annotated[
         Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786): run the files on that cluster.")
     ] = None,
@@ -102,7 +112,7 @@ def run(
     with _user_errors():
         config = RunConfig(jobs=jobs, timeout=timeout or None, memory_mb=memory_mb or None,
                            max_file_mb=max_file_mb or None, max_pages=max_pages or None,
-                           use_structure=not no_structure, scheduler=scheduler)
+                           use_structure=not no_structure, scheduler=scheduler, engine=engine)
         try:
             results = run_batch(inputs, out, model=model, config=config, resume=resume, metadata=metadata,
                                 on_start=progress.start, on_file=lambda r: progress.advance(r.path))
@@ -115,18 +125,19 @@ def run(
 def _summary(results: Any, out: Path) -> None:
     reports = results.reports
     ok = reports[reports["status"] == "ok"]
-    findings = results.findings
-    n_findings = int(findings["is_finding"].sum()) if len(findings) else 0
     _say(f"{len(ok)} reports read ({ok['force'].nunique()} forces), {results.failed} failed, "
          f"{int((reports['status'] == 'duplicate').sum())} duplicates skipped")
-    _say(f"{n_findings} findings in {len(findings)} sentences")
+    _say(f"{results.n_findings} findings in {results.n_sentences} sentences")
     negative = results.themes[results.themes["polarity"] == "negative"].head(5)
     if len(negative):
         _say("most recurring negative themes (forces, findings):")
         for row in negative.itertuples():
             _say(f"  {row.theme:<28} {row.n_forces:>3} {row.n_findings:>5}")
     for row in results.errors.itertuples():
-        _say(f"failed: {row.path}: {row.kind}")
+        _say(f"{'warning' if row.kind in WARNING_KINDS else 'failed'}: {row.path}: {row.kind}")
+    if results.discarded:
+        _say(f"warning: {len(results.discarded)} damaged cache shard(s) discarded and their files read again "
+             "(listed in run.json)")
     unsure = ok[ok["force_source"].isin(["guessed"]) | ok["force"].isna()] if "force_source" in ok else ok.iloc[:0]
     undated = ok[ok["year"].isna()]
     if len(unsure):
@@ -138,18 +149,36 @@ def _summary(results: Any, out: Path) -> None:
 
 
 @app.command()
-def extract(inputs: Inputs, out: OutDir) -> None:
+def extract(
+    inputs: Inputs,
+    out: OutDir,
+    jobs: Jobs = 1,
+    timeout: Timeout = 300.0,
+    memory_mb: MemoryMb = 4096,
+    max_file_mb: MaxFileMb = 500.0,
+    max_pages: MaxPages = 5000,
+    engine: Engine = DEFAULT_ENGINE,
+) -> None:
     """Read and segment reports (no model): DIR/sentences.parquet and DIR/sentences.csv."""
+    from .batch import RunConfig
     from .batch import extract as run_extract
 
+    progress = _Progress()
     with _user_errors():
-        sentences, errors = run_extract(inputs, out)
+        config = RunConfig(jobs=jobs, timeout=timeout or None, memory_mb=memory_mb or None,
+                           max_file_mb=max_file_mb or None, max_pages=max_pages or None, engine=engine)
+        try:
+            sentences, errors = run_extract(inputs, out, config=config, on_start=progress.start,
+                                            on_file=progress.advance)
+        finally:
+            progress.stop()
+    failed = errors[~errors["kind"].isin(WARNING_KINDS)] if len(errors) else errors
     for row in errors.itertuples():
         _say(f"peel: {row.message}")
-    if sentences.empty and len(errors):
+    if sentences.empty and len(failed):
         raise typer.Exit(1)
     _say(f"{len(sentences)} sentences from {sentences['report_id'].nunique()} report(s) written to {out}")
-    raise typer.Exit(1 if len(errors) else 0)
+    raise typer.Exit(1 if len(failed) else 0)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -151,7 +152,7 @@ def labels(texts: Sequence[str], scores: Scores, model: Model, evidence: pd.Data
             "finding_score": scores.finding,
             # object dtype: pandas would otherwise infer a string column and turn None into NaN
             "polarity": pd.Series([p if f else None for p, f in zip(polarity.tolist(), is_finding)], dtype=object),
-            "themes": [[ids[j] for j in np.flatnonzero(row)] for row in chosen],
+            "themes": [list(compress(ids, row)) for row in chosen.tolist()],
             "theme_scores": [dict(zip(ids, row)) for row in np.round(scores.themes, 4).tolist()],
             "polarity_scores": [dict(zip(classes.tolist(), row)) for row in np.round(polarity_proba, 4).tolist()],
         }

@@ -38,6 +38,24 @@ class EmptyFileError(ReadError):
     kind = "empty"
 
 
+class NotTextError(ReadError):
+    """A file named as text whose bytes are not text (a binary, or an encoding unknown)."""
+
+    kind = "not_text"
+
+
+class NotAFileError(ReadError):
+    """A path that is not a regular file: a FIFO, a device, a socket, a dangling link or a link loop."""
+
+    kind = "not_a_file"
+
+
+class UnreadableError(ReadError):
+    """A file the user running peel-findings may not read (permissions)."""
+
+    kind = "unreadable"
+
+
 class NotAPdfError(ReadError):
     """A file named .pdf whose bytes are not a PDF."""
 

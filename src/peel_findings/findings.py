@@ -94,3 +94,69 @@ def report_row(report: Report, findings: pd.DataFrame) -> dict[str, Any]:
     row["status"] = "ok"
     row.update(period=report.period, pillar=report.pillar, published=report.published, force_source=report.force_source)
     return row
+
+
+# -- the findings table in Arrow: one schema for shards, findings.parquet and the frames read back --
+
+_TEXT_COLUMNS = ("report_id", "force", "programme", "section", "section_kind", "sentence_id", "text", "polarity",
+                 "unit", "question_grade", "evidence")
+_BOOL_COLUMNS = ("is_finding", "repeat_concern", "template", "shared_text")
+
+
+def arrow_schema(columns: tuple[str, ...], theme_ids: tuple[str, ...] = (), polarity_classes: tuple[str, ...] = ()):
+    """The Arrow schema of a findings (or sentences) table with these columns. Score dictionaries are
+    structs with one field per theme id and per polarity class, so Parquet keeps them whole."""
+    import pyarrow as pa
+
+    def kind(column: str) -> pa.DataType:
+        if column in ("year", "page"):
+            return pa.int64()
+        if column in _BOOL_COLUMNS:
+            return pa.bool_()
+        if column == "finding_score":
+            return pa.float64()
+        if column == "themes":
+            return pa.list_(pa.string())
+        if column == "theme_scores":
+            return pa.struct([(t, pa.float64()) for t in theme_ids])
+        if column == "polarity_scores":
+            return pa.struct([(p, pa.float64()) for p in polarity_classes])
+        return pa.string()
+
+    return pa.schema([(c, kind(c)) for c in columns])
+
+
+def schema_for(frame: pd.DataFrame) -> Any:
+    """The Arrow schema of a findings frame, its score fields taken from its first scored row."""
+    def fields(column: str) -> tuple[str, ...]:
+        if column not in frame:
+            return ()
+        return tuple(next((d for d in frame[column] if isinstance(d, dict) and d), {}))
+
+    return arrow_schema(tuple(frame.columns), fields("theme_scores"), fields("polarity_scores"))
+
+
+def to_arrow(frame: pd.DataFrame, schema: Any) -> Any:
+    """A findings frame as an Arrow table of ``schema`` (the same types whatever one report holds)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def from_arrow(table: Any) -> pd.DataFrame:
+    """An Arrow findings table as the frame `classify` and `analyse` give: lists and dicts as Python
+    objects (a struct's missing scores left out), ``year`` and ``page`` nullable integers."""
+    frame = table.to_pandas(types_mapper=None)
+    for column in ("theme_scores", "polarity_scores"):
+        if column in frame:
+            frame[column] = [{k: v for k, v in d.items() if v is not None} if isinstance(d, dict) else {}
+                             for d in frame[column]]
+    if "themes" in frame:
+        frame["themes"] = [list(v) if v is not None else [] for v in frame["themes"]]
+    for column in ("year", "page"):
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")
+    for column in _TEXT_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ._files import sha256_file
-from .read import read_document
+from .read import DEFAULT_PDF_ENGINE, read_document
 from .segment import split_sentences
 from .structure import Structure, structure
 from .types import Document, Report, Sentence, UnitKind
@@ -21,18 +21,20 @@ BLOCK_SEPARATOR = "\n\n"
 
 
 def report_id_for(path: str | Path) -> str:
-    """A stable, readable report id: the file name without extension, as a slug."""
+    """A stable, readable report id: the file name without extension, as a slug (letters of any script
+    kept: ``报告.txt`` is ``报告``). Two files of one run with the same slug are told apart by the batch."""
     stem = Path(path).stem.lower()
-    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "report"
+    return re.sub(r"[\W_]+", "-", stem).strip("-") or "report"
 
 
-def read_report(path: str | Path, max_pages: int | None = None) -> Report:
+def read_report(path: str | Path, max_pages: int | None = None, engine: str = DEFAULT_PDF_ENGINE) -> Report:
     """Read one report (PDF or text) into metadata, sections, grades and sentences.
 
     Raises a `PeelError` subclass with a message saying what was wrong with the file;
-    a PDF of more than ``max_pages`` pages raises `TooLargeError`.
+    a PDF of more than ``max_pages`` pages raises `TooLargeError`. ``engine`` names the library
+    that reads a PDF's words (one of `read.PDF_ENGINES`).
     """
-    doc = read_document(path, max_pages=max_pages)
+    doc = read_document(path, max_pages=max_pages, engine=engine)
     return build_report(doc, report_id=report_id_for(path), sha256=sha256_file(path))
 
 
@@ -60,6 +62,7 @@ def build_report(doc: Document, report_id: str, sha256: str = "") -> Report:
         period=info.metadata.period,
         pillar=info.metadata.pillar,
         force_source=info.metadata.force_source,
+        warnings=doc.warnings,
     )
 
 

@@ -77,6 +77,7 @@ class Document:
     title: str | None = None  # from document metadata (a PDF's Title, a web page's <title>), when present
     dates: tuple[tuple[str, str], ...] = ()  # ("published" | "updated", date as written), from a web page's markup
     grades: tuple[tuple[str, str], ...] = ()  # (label, grade) from a web page's grade widgets
+    warnings: tuple[str, ...] = ()  # what was read with a loss (bad bytes replaced), for the errors table
 
 
 @dataclass(frozen=True)
@@ -144,18 +145,67 @@ class Report:
     period: str | None = None  # the year or years as the report states them: "2015", "2018/19", "2023-25"
     pillar: str | None = None  # effectiveness, efficiency, legitimacy or leadership (PEEL to 2018/19)
     force_source: str | None = None  # how the force was found: title, text, guessed, sidecar
+    warnings: tuple[str, ...] = ()  # what was read with a loss (bad bytes replaced)
+
+
+@dataclass(frozen=True)
+class ReportRows:
+    """One report's rows on their way to the outputs: an Arrow table (pyarrow.Table) and, per row, a
+    64-bit hash of its normalised text (numpy uint64), which stands in for the text where only
+    sameness matters."""
+
+    table: object
+    keys: object
+
+
+# Error rows that say what was lost while a file was still read (its report counts): not failures.
+WARNING_KINDS = frozenset({"decoding"})
+
+
+def count_failed(errors: pd.DataFrame) -> int:
+    """How many files could not be read: distinct paths with an error row that is not a warning."""
+    if not len(errors):
+        return 0
+    return int(errors.loc[~errors["kind"].isin(WARNING_KINDS), "path"].nunique())
 
 
 @dataclass
 class Results:
-    """The tables of a batch run (see DESIGN.md): findings, reports, errors, themes."""
+    """The tables of a batch run (see DESIGN.md): findings, reports, errors, themes.
+
+    ``dispersion`` is the model's ``estimate_dispersion`` (how much wider than their Poisson-binomial
+    interval count estimates spread on forces it has not seen); the aggregates widen intervals by it.
+    """
 
     findings: pd.DataFrame
     reports: pd.DataFrame
     errors: pd.DataFrame
     themes: pd.DataFrame
+    dispersion: float = 1.0
 
     @property
     def failed(self) -> int:
         """How many files could not be read."""
-        return int(len(self.errors["path"].unique())) if len(self.errors) else 0
+        return count_failed(self.errors)
+
+
+@dataclass
+class RunTables:
+    """What a run's outputs are written from once its findings have been streamed to disk: the findings
+    that count as evidence (no score dictionaries) and the small tables, not every sentence."""
+
+    evidence: pd.DataFrame  # finding rows, without theme_scores and polarity_scores
+    reports: pd.DataFrame
+    errors: pd.DataFrame
+    themes: pd.DataFrame
+    matrix: pd.DataFrame  # force x theme (`aggregate.force_theme_matrix`)
+    n_sentences: int = 0
+    n_findings: int = 0
+    n_template: int = 0  # template sentences left out of the counts
+    n_shared: int = 0  # sentences copied into three or more forces' reports
+    discarded: tuple[str, ...] = ()  # damaged cache shards removed (their files read again)
+
+    @property
+    def failed(self) -> int:
+        """How many files could not be read."""
+        return count_failed(self.errors)

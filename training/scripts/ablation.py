@@ -32,6 +32,7 @@ VARIANTS = {
     "+ context (finding, polarity)": {"joint_finding": True, "inner_contrast": True, "wide_cues": True,
                                       "context": True, "polarity_rule": "macro"},
     "+ context, polarity argmax": {"context": True, "polarity_rule": "none"},
+    "+ context, bounded class weights": {"context": True, "polarity_rule": "bounded"},
     "+ context, two-stage polarity": {"context": True, "polarity_rule": "macro", "polarity_model": "two_stage"},
     "+ context, two-stage polarity, argmax": {"context": True, "polarity_rule": "none",
                                               "polarity_model": "two_stage"},
@@ -39,6 +40,7 @@ VARIANTS = {
     "final minus character n-grams": {"chars": False},
     "final minus joint finding": {"joint_finding": False},
 }
+SCORING = 2  # 2: count intervals widened by each fold model's estimate_dispersion
 CORE = ("allocation", "supervision", "victim_code", "mash", "ocg_mapping")
 
 
@@ -68,7 +70,8 @@ def main() -> None:
         if args.only and name not in args.only:
             continue
         recipe = Recipe(**options)
-        key = {"recipe": asdict(recipe), "data": data, "taxonomy": [t.__dict__ for t in taxonomy.themes]}
+        key = {"recipe": asdict(recipe), "data": data, "taxonomy": [t.__dict__ for t in taxonomy.themes],
+               "scoring": SCORING}
         if cache.get(name, {}).get("key") == json.loads(json.dumps(key)):
             continue
         start = time.time()

@@ -1,48 +1,78 @@
-"""How much does the report's structure add to the bare-sentence classifier? (batch path rules)
+"""What does the report's structure add to the sentence classifier, and what did the old rule cost?
 
-    python training/scripts/evaluate_structure.py
+    python training/scripts/evaluate_structure.py [--jobs 2]
 
-Leave-one-force-out predictions on all labelled sentences; on the seed-report sentences (whose
-section kind and unit are known from training/unlabelled/seed-*.jsonl), scores with and without
-`findings.apply_structure` (areas for improvement, causes of concern and recommendations are
-negative findings; a lone grade is a finding with the grade's polarity).
+Leave-one-force-out predictions on every labelled sentence (seeds and corpus; each with its section
+kind and unit from training/labelled.jsonl), then three ways to use the structure:
+
+- none: the classifier alone;
+- every sentence: the first rule, which made every sentence and list item under an "Areas for
+  improvement", "Causes of concern" or "Recommendations" heading a negative finding;
+- list items and asks: the rule now in `decide.structure_evidence`, which does that only for list
+  items and for sentences that ask something of the force ("should", "must", "needs to").
+
+All three also make a grade standing alone a finding with the grade's polarity. Scores on all
+sentences and on the sentences under such headings.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import warnings
-from pathlib import Path
 
-from peel_findings.decide import apply_structure
-from peel_findings.taxonomy import load_taxonomy
-from peel_findings.learn.evaluate import cross_validate, score as _score
+import numpy as np
+import pandas as pd
+
+from peel_findings.decide import ASK_RE, NEGATIVE_SECTIONS, structure_evidence
+from peel_findings.learn.evaluate import lofo_predictions, score
+from peel_findings.learn.interchange import read_records
 from peel_findings.learn.train import records_frame
+from peel_findings.taxonomy import load_taxonomy
+
+
+def apply(pred: pd.DataFrame, records: pd.DataFrame, rule: str) -> pd.DataFrame:
+    out = pred.copy()
+    if rule == "none":
+        return out
+    under = records["section_kind"].isin(NEGATIVE_SECTIONS).to_numpy()
+    unit = records["unit"].to_numpy()
+    if rule == "every sentence":
+        forced = under & np.isin(unit, ["sentence", "bullet"])
+    else:
+        forced, _ = structure_evidence(records)
+    _, grade = structure_evidence(records)
+    grade = grade.to_numpy()
+    out.loc[forced, "is_finding"] = True
+    out.loc[forced, "polarity"] = "negative"
+    has_grade = pd.notna(grade)
+    out.loc[has_grade, "is_finding"] = True
+    out.loc[has_grade, "polarity"] = grade[has_grade]
+    out["polarity_any"] = out["polarity"].where(out["is_finding"], out["polarity_any"])
+    return out
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
     warnings.simplefilter("ignore", UserWarning)
     taxonomy = load_taxonomy()
-    records = records_frame([json.loads(line) for line in Path("training/labelled.jsonl").read_text().splitlines()])
-    context = {}
-    for path in Path("training/unlabelled").glob("seed-*.jsonl"):
-        for line in path.read_text().splitlines():
-            row = json.loads(line)
-            context[row["id"]] = (row["section_kind"], row["unit"])
-    pred = cross_validate(records, taxonomy=taxonomy, n_boot=10)["predictions"]
-    seeds = records["id"].isin(context)
-    gold, bare = records[seeds], pred[seeds.to_numpy()].copy()
-    bare["section_kind"] = [context[i][0] for i in gold["id"]]
-    bare["unit"] = [context[i][1] for i in gold["id"]]
-    with_structure = apply_structure(bare)
-    with_structure["polarity_any"] = with_structure["polarity"].where(with_structure["is_finding"], bare["polarity_any"])
-    print(f"{int(seeds.sum())} seed-report sentences, leave-one-force-out predictions")
-    print("| measure | sentence alone | with structure |\n|---|---|---|")
-    a, b = _score(gold, bare, taxonomy, 1000), _score(gold, with_structure, taxonomy, 1000)
-    for name, get in (("finding F1", lambda s: s["finding"]["f1"]), ("polarity macro-F1", lambda s: s["polarity_macro_f1"]),
-                      ("polarity F1: negative", lambda s: s["polarity"]["negative"])):
-        x, y = get(a), get(b)
-        print(f"| {name} | {x['value']:.3f} [{x['low']:.3f}, {x['high']:.3f}] | {y['value']:.3f} [{y['low']:.3f}, {y['high']:.3f}] |")
+    records = records_frame(read_records("training/labelled.jsonl", taxonomy=taxonomy))
+    records = records.assign(section_kind=records["section_kind"].fillna(""), unit=records["unit"].fillna("sentence"))
+    pred = lofo_predictions(records, records, taxonomy, n_jobs=args.jobs)
+    under = records["section_kind"].isin(NEGATIVE_SECTIONS)
+    asks = records["text"].str.contains(ASK_RE)
+    print(f"{len(records)} labelled sentences; {int(under.sum())} under such headings "
+          f"({int((under & (records['unit'] == 'bullet')).sum())} list items, {int((under & asks).sum())} asks)")
+    print("| rule | sentences | finding F1 | polarity macro-F1 | polarity F1: negative |\n|---|---|---|---|---|")
+    for rule in ("none", "every sentence", "list items and asks"):
+        scored = apply(pred, records, rule)
+        for name, mask in (("all", np.ones(len(records), bool)), ("under such headings", under.to_numpy())):
+            s = score(records[mask], scored[mask], taxonomy, 200)
+            cells = [s["finding"]["f1"], s["polarity_macro_f1"], s["polarity"]["negative"]]
+            print(f"| {rule} | {name} | " + " | ".join("n/a" if c["value"] is None else
+                                                      f"{c['value']:.3f} [{c['low']:.3f}, {c['high']:.3f}]"
+                                                      for c in cells) + " |")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from typing import Any
 
 from ..errors import InvalidArgumentError
 
+from ..read import PDF_ENGINES
+
 
 @dataclass(frozen=True)
 class RunConfig:
@@ -15,7 +17,8 @@ class RunConfig:
     jobs: worker processes (1 reads files one at a time, still in a killable worker when a
     timeout is set). timeout: seconds per file before its worker is killed. memory_mb: cap per
     worker. max_file_mb / max_pages: larger files are recorded as ``too_large``. scheduler: a
-    Dask scheduler address; files then run on that cluster.
+    Dask scheduler address; files then run on that cluster. engine: the PDF engine, "pdfium" or
+    "pdfplumber" (see `read`).
     """
 
     jobs: int = 1
@@ -25,6 +28,7 @@ class RunConfig:
     max_pages: int | None = 5000
     use_structure: bool = True
     scheduler: str | None = None
+    engine: str = "pdfium"
 
     def __post_init__(self) -> None:
         problems = []
@@ -38,9 +42,11 @@ class RunConfig:
             problems.append(f"max_file_mb must be positive or None; got {self.max_file_mb!r}.")
         if self.max_pages is not None and self.max_pages < 1:
             problems.append(f"max_pages must be at least 1 or None; got {self.max_pages!r}.")
+        if self.engine not in PDF_ENGINES:
+            problems.append(f"engine must be one of {', '.join(PDF_ENGINES)}; got {self.engine!r}.")
         if problems:
             raise InvalidArgumentError(" ".join(problems))
 
     def settings(self) -> dict[str, Any]:
         """The settings that change a file's result (part of the resume fingerprint)."""
-        return {"use_structure": self.use_structure, "max_file_mb": self.max_file_mb, "max_pages": self.max_pages}
+        return {"use_structure": self.use_structure, "engine": self.engine}

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..decide import labels
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, OutputError, RecordsError
 from ..model import Model, load_model
 
 Strategy = Literal["margin", "least_confidence"]
@@ -63,11 +63,7 @@ def build_queue(
     ``"mixed"`` alternates the most uncertain sentence with a random one within each force
     (exploration for a model that is still weak).
     """
-    if strategy not in ("margin", "least_confidence", "mixed", "random"):
-        raise InvalidArgumentError(
-            f"strategy must be margin, least_confidence, mixed or random; got {strategy!r}.")
-    if n < 1:
-        raise InvalidArgumentError(f"n must be at least 1; got {n!r}.")
+    _check_arguments(n, strategy)
     if "text" not in sentences:
         raise InvalidArgumentError("The sentences table needs a 'text' column (a findings or sentences table).")
     model = model or load_model()
@@ -84,21 +80,48 @@ def build_queue(
     texts = chosen["text"].tolist()
     guesses = labels(texts, model.scores(texts), model)
     chosen = chosen.assign(
-        is_finding=guesses["is_finding"].to_numpy(),
-        polarity=guesses["polarity"].to_numpy(),
-        themes=guesses["themes"].to_numpy(),
+        is_finding=guesses["is_finding"].astype(bool).to_numpy(),
+        # None, not NaN, for a non-finding's polarity (JSON has no NaN): an object column keeps it
+        polarity=pd.Series([p if isinstance(p, str) else None for p in guesses["polarity"]], index=chosen.index,
+                           dtype=object),
+        themes=pd.Series([list(t) for t in guesses["themes"]], index=chosen.index, dtype=object),
     )
     return chosen[list(QUEUE_COLUMNS)].reset_index(drop=True)
 
 
+def _check_arguments(n: int, strategy: str) -> None:
+    if strategy not in ("margin", "least_confidence", "mixed", "random"):
+        raise InvalidArgumentError(
+            f"strategy must be margin, least_confidence, mixed or random; got {strategy!r}.")
+    if n < 1:
+        raise InvalidArgumentError(f"n must be at least 1; got {n!r}.")
+
+
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({"text": frame["text"].astype(str)})
-    out["id"] = frame["sentence_id"] if "sentence_id" in frame else frame.get("id", pd.Series(range(len(frame))))
-    out["report"] = frame["report_id"] if "report_id" in frame else frame.get("report", "")
-    out["force"] = frame.get("force", "").fillna("") if "force" in frame else ""
-    out["year"] = frame.get("year", "").fillna("") if "year" in frame else ""
-    out["id"] = out["id"].astype(str)
-    return out
+    """Text, id, report, force and year as strings ("" where missing: never NaN, which JSON cannot hold)."""
+    def text(column: str | None) -> pd.Series:
+        if column is None or column not in frame:
+            return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+        return frame[column].map(_cell).astype(object)
+
+    out = pd.DataFrame({"text": text("text")})
+    ids = text("sentence_id" if "sentence_id" in frame else "id" if "id" in frame else None)
+    out["id"] = [value or f"row-{i}" for i, value in enumerate(ids)]
+    out["report"] = text("report_id" if "report_id" in frame else "report")
+    out["force"] = text("force")
+    out["year"] = text("year")
+    return out.reset_index(drop=True)
+
+
+def _cell(value: object) -> str:
+    """A table cell as text: "" for a missing value, 2015 (not 2015.0) for a whole number."""
+    if isinstance(value, str):
+        return value
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _spread(
@@ -152,19 +175,89 @@ def queue_file(
     model: Model | str | Path | None = None,
 ) -> pd.DataFrame:
     """`peel queue`: read a findings or sentences table (.parquet, .csv, .jsonl), queue ``n`` sentences,
-    and write them in ``fmt`` (by default the format ``out``'s extension names). Returns the queue."""
-    from .interchange import export_records
+    and write them in ``fmt`` (by default the format ``out``'s extension names). Returns the queue.
 
-    findings = Path(findings)
-    if not findings.is_file():
-        raise InvalidArgumentError(f"{findings}: no such file. Pass a findings.parquet/.csv from `peel run`.")
-    if findings.suffix == ".parquet":
-        table = pd.read_parquet(findings)
-    elif findings.suffix == ".csv":
-        table = pd.read_csv(findings)
-    else:
-        table = pd.read_json(findings, lines=True)
+    A table that cannot be read raises a `RecordsError` naming the file (and the line, for JSON Lines);
+    the arguments are checked before the model is loaded.
+    """
+    from .interchange import FORMATS, export_records, guess_format
+
+    findings, out = Path(findings), Path(out)
+    if fmt is None and out.suffix.lower() not in (".jsonl", ".csv", ".json"):
+        raise InvalidArgumentError(f"{out}: cannot tell the format from the name; end it in .jsonl, .csv, .json "
+                                   "(Label Studio) or .prodigy.jsonl, or pass --format.")
+    if (fmt or guess_format(out)) not in FORMATS:
+        raise InvalidArgumentError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    if out.is_dir():
+        raise OutputError(f"{out}: --out is a folder; name the file to write, e.g. {out / 'queue.jsonl'}.")
+    _check_arguments(n, strategy)
+    table = read_sentence_table(findings)
     loaded = model if isinstance(model, Model) else load_model(model)
     picked = build_queue(table, n, model=loaded, strategy=strategy)
     export_records(picked.to_dict("records"), out, fmt)  # type: ignore[arg-type]
     return picked
+
+
+def read_sentence_table(path: str | Path) -> pd.DataFrame:
+    """A findings or sentences table from `peel run` / `peel extract` (.parquet, .csv or .jsonl) with a
+    text column; a `RecordsError` names the file and what is wrong with it otherwise."""
+    from .._files import iter_jsonl
+    from .labels import problem_list
+
+    path = Path(path)
+    if not path.is_file():
+        what = "a folder, not a file" if path.is_dir() else "no such file"
+        raise RecordsError(f"{path}: {what}. Pass a findings.parquet/.csv from `peel run` "
+                           "or sentences.parquet/.csv from `peel extract`.")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            table = pd.read_parquet(path)
+        elif suffix == ".csv":
+            table = _read_csv_table(path)
+        elif suffix in (".jsonl", ".ndjson"):
+            rows, problems = [], []
+            for _, row, problem in iter_jsonl(path):
+                if problem:
+                    problems.append(problem)
+                else:
+                    rows.append(row)
+            if problems:
+                raise RecordsError(problem_list(f"{path}: {len(problems)} problem(s); nothing was queued:",
+                                                problems))
+            table = pd.DataFrame(rows)
+        else:
+            raise RecordsError(f"{path}: cannot tell the table's format from the name; pass a .parquet, .csv "
+                               "or .jsonl file.")
+    except RecordsError:
+        raise
+    except OSError as exc:
+        raise RecordsError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    except Exception as exc:  # pyarrow and pandas raise many kinds for a damaged table
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RecordsError(f"{path}: not a readable {suffix[1:]} table ({reason}). Pass the file `peel run` "
+                           "or `peel extract` wrote.") from None
+    if table.empty:
+        raise RecordsError(f"{path}: no sentences (the table is empty). Pass the findings or sentences of a run.")
+    if "text" not in table:
+        raise RecordsError(f"{path}: no 'text' column (columns: {', '.join(map(str, table.columns)) or 'none'}). "
+                           "Pass a findings or sentences table.")
+    if not table["text"].map(lambda t: isinstance(t, str) and bool(t.strip())).any():
+        raise RecordsError(f"{path}: no sentence has any text to queue.")
+    return table
+
+
+def _read_csv_table(path: Path) -> pd.DataFrame:
+    """A CSV table, its spreadsheet-safe quotes taken off; bad UTF-8 is named by line and byte offset."""
+    import io
+
+    from .interchange import read_utf8, unquote_cell
+    from .labels import problem_list
+
+    problems: list[str] = []
+    text = read_utf8(path, problems)
+    if text is None:
+        raise RecordsError(problem_list(f"{path}: {len(problems)} problem(s); nothing was queued:", problems))
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    table.columns = [unquote_cell(str(c)) for c in table.columns]
+    return table.map(unquote_cell)

@@ -40,6 +40,19 @@ def metrics_table(model: dict[str, Any], baseline: dict[str, Any] | None = None)
     return "\n".join(lines)
 
 
+def _decision(metadata: dict[str, Any]) -> str:
+    floor = (metadata.get("decision") or {}).get("rescue_floor")
+    rule = (metadata.get("recipe") or {}).get("polarity_rule", "macro")
+    finding = ("finding when its probability is at least 0.5" + (
+        f", or at least {floor} when a theme is confident (a doubtful finding head does not veto a clear theme)"
+        if floor is not None else ""))
+    polarity = {"bounded": "class-weighted probabilities, each weight within 0.75-1.5 (no large class is traded "
+                           "for a small one)",
+                "macro": "class-weighted probabilities (weights that maximise macro-F1)",
+                "none": "the most probable class"}.get(rule, rule)
+    return f"{finding}; a theme when its probability reaches the theme's threshold; polarity by {polarity}."
+
+
 def model_card(metadata: dict[str, Any]) -> str:
     """The model card: what the model is, what it was trained on, how well it does and where it fails."""
     versions = ", ".join(f"{k} {v}" for k, v in metadata.get("versions", {}).items())
@@ -52,26 +65,27 @@ def model_card(metadata: dict[str, Any]) -> str:
         "## Model",
         "",
         "- Features: TF-IDF over word 1-2-grams and character 3-5-grams (within word boundaries), and",
-        "  cue-word indicators: one per theme for its name and obvious synonyms (`keywords` in the",
-        "  taxonomy, written from the labelling guide) and three for the guide's polarity cues",
-        "  (positive, negative, contrast). The cue features lifted core-theme macro-F1 from 0.54 to 0.65",
-        "  and polarity macro-F1 from 0.57 to 0.64 in leave-one-force-out runs on the first-pass labels.",
+        "  cue-word indicators: one per theme for its name, obvious synonyms and the wording its definition",
+        "  uses (`keywords` and `cues` in the taxonomy, matched with hyphenated and inflected forms) and",
+        "  three for the guide's polarity cues (positive, negative, and a contrast inside the sentence: an",
+        "  opening \"However,\" contrasts with the sentence before, not within).",
+        "- Context: " + (f"the sentence before, the section heading and the section kind are features of the "
+                         f"{' and '.join(metadata.get('context_heads', []))} heads (a report is read in order)."
+                         if metadata.get("context_heads") else "none (each sentence alone)."),
         "- Heads: logistic regression (class-balanced), sigmoid-calibrated with 3-fold internal CV",
         "  where a class has at least 6 examples; one binary head per theme, trained on findings only.",
-        "- Decision: finding when its probability >= 0.5; a theme when its probability reaches that",
-        "  theme's threshold and the sentence is a finding; polarity by class-weighted probabilities.",
+        "- Decision (in `decide`): " + _decision(metadata),
         "  Thresholds and weights are chosen by a 3-fold inner cross-validation grouped by force on the",
         "  training records only (`theme_thresholds`, `polarity_weights` in metadata.json).",
+        f"- Count estimates: `estimate_dispersion` {metadata.get('estimate_dispersion', 1.0)} (how much more",
+        "  count estimates spread on forces the model has not seen than their Poisson-binomial interval",
+        "  allows, measured on inner out-of-fold predictions); the aggregates widen 90% intervals by its",
+        "  square root.",
         "- Stored with skops (`model.skops`): loading admits only a fixed list of types (scikit-learn's",
-        "  and this package's two transformers, `CueFeatures` and `CharNgramTfidf`), so the file cannot",
-        "  run other code; `metadata.json` holds its SHA-256, checked before loading.",
-        "- Speed (one core, 50,000 sentences): about 15,000 sentences/s for `classify` with every",
-        "  column; the target was 50,000. A model without the character n-grams runs at about 28,000/s",
-        "  but scored 0.035 lower on core-theme and 0.05 lower on polarity macro-F1 (leave-one-force-out,",
-        "  first-pass labels), so the more accurate one ships; see `benchmarks/bench_classify.py`. In a",
-        "  batch run classification is a small share of the cost: reading a PDF page takes far longer.",
-        "",
-        "## Training data",
+        "  and this package's transformers), so the file cannot run other code; `metadata.json` holds the",
+        "  SHA-256 of the model file and of itself, both checked before loading.",
+        "- Speed: `benchmarks/bench_classify.py` measures sentences per second on one core, per report",
+        "  (100 sentences per call) and in bulk.",
         "",
         f"- {metadata.get('n_records')} labelled sentences, {metadata.get('n_findings')} of them findings; "
         f"SHA-256 of the labelled content: `{metadata.get('training_data_sha256')}`.",
@@ -95,8 +109,9 @@ def model_card(metadata: dict[str, Any]) -> str:
     lines += [
         "## Limits",
         "",
-        "- Trained on PEEL reports and web pages about 12 forces, 2014-2025; other inspection programmes",
-        "  and new PEEL frameworks will score lower until their labelled examples are added (`peel train`).",
+        "- Trained on PEEL reports and inspectorate pages about 12 forces and national pages, 2011-2025;",
+        "  other inspection programmes and new PEEL frameworks will score lower until their labelled",
+        "  examples are added (`peel train`).",
         "- Rare themes (fewer than 10 examples) have unreliable scores; see the support column above.",
         "- Sentences are classified alone; the batch path may also use the section (an area for",
         "  improvement is negative), which this table does not include.",

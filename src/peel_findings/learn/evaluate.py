@@ -41,6 +41,7 @@ def predictions(model: Model, records: Sequence[str] | pd.DataFrame) -> pd.DataF
     out = labels(frame["text"].tolist(), scores, model)
     if len(out):
         out["polarity_any"] = polarity_labels(scores.polarity, scores.polarity_classes, model.polarity_weights)
+        out["dispersion"] = float(model.metadata.get("estimate_dispersion", 1.0))
     return out
 
 

@@ -173,7 +173,10 @@ def cell_scores(gold: pd.DataFrame, pred: pd.DataFrame, theme_ids: Sequence[str]
     has_gold, has_pred = cells["negative_gold"] > 0, cells["negative_pred"] > 0
     tp = int((has_gold & has_pred).sum())
     cell_f1 = 2 * tp / max(int(has_gold.sum()) + int(has_pred.sum()), 1)
-    estimates = estimate_counts(frame, by=("force",), theme_ids=list(theme_ids))
+    parts = [estimate_counts(rows, by=("force",), theme_ids=list(theme_ids),
+                             dispersion=float(rows["dispersion"].iloc[0]) if "dispersion" in rows else 1.0)
+             for _, rows in frame.groupby("force", sort=True)]  # each force with its own fold's model
+    estimates = pd.concat(parts, ignore_index=True)
     est = estimates.pivot_table(index=["force", "theme"], columns="polarity", values="estimate", aggfunc="sum",
                                 fill_value=0.0)
     negative = estimates[estimates["polarity"] == "negative"].set_index(["force", "theme"])

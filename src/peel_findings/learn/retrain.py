@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._files import atomic_write_bytes
+from ..errors import InvalidArgumentError, LabelError, OutputError
 from ..model.store import promote, save_model
 from ..taxonomy import Taxonomy, load_taxonomy
 from .card import CARD_FILE, model_card
 from .evaluate import compare, comparison_table, cross_validate
 from .interchange import read_records
+from .labels import problem_list, training_problems
 from .train import rare_theme_message, rare_themes, records_frame, train
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,8 +33,13 @@ def train_and_save(
     name: str | None = None,
     n_jobs: int = 1,
 ) -> Path:
-    """Train on all records, optionally score by leave-one-force-out first, and write the model folder."""
+    """Train on all records, optionally score by leave-one-force-out first, and write the model folder.
+
+    Records that cannot be trained on (too few findings or non-findings, one polarity, with
+    ``cross_validate_first`` one force) raise a `LabelError` saying what to label, before any fitting.
+    """
     taxonomy = taxonomy or load_taxonomy()
+    check_trainable(records, cross_validate=cross_validate_first)
     if progress:
         for theme, n in rare_themes(records_frame(records), taxonomy).items():
             progress("warning: " + rare_theme_message(theme, n))
@@ -51,6 +58,30 @@ def train_and_save(
     directory = save_model(model, out)
     atomic_write_bytes(Path(directory) / CARD_FILE, model_card(model.metadata).encode("utf-8"))
     return Path(directory)
+
+
+def check_trainable(
+    records: list[dict[str, Any]] | pd.DataFrame,
+    cross_validate: bool = False,
+    baseline: list[dict[str, Any]] | pd.DataFrame | None = None,
+    source: str = "the labelled records",
+) -> None:
+    """Raise a `LabelError` listing what ``records`` lack for training (and, with ``cross_validate``, for
+    each leave-one-force-out fold; with ``baseline``, what the baseline records lack on the same folds),
+    each problem with what to label, so scikit-learn never sees records it cannot fit."""
+    compared = baseline is not None and len(baseline) > 0
+    problems = training_problems(records_frame(records), cross_validate=cross_validate or compared,
+                                 instead="compare without --baseline" if compared and not cross_validate else
+                                 "train without cross-validation (--no-cross-validate)")
+    if compared:
+        base = records_frame(baseline)
+        problems += [f"baseline records: {p}" for p in training_problems(base)]
+        for force in sorted(records_frame(records)["force"].astype(str).unique()) if not problems else ():
+            rest = base[base["force"].astype(str) != force]
+            problems += [f"baseline records without {force!r}, which the comparison trains on: {p}"
+                         for p in training_problems(rest)]
+    if problems:
+        raise LabelError(problem_list(f"cannot train on {source}:", problems))
 
 
 @dataclass(frozen=True)
@@ -82,16 +113,23 @@ def retrain(
     """`peel train`: train on ``labelled`` files and save; with ``baseline`` files (the records the
     current default was trained on), compare both recipes on the same folds and, if asked, promote the
     new model unless its macro-F1 is worse beyond the paired 95% interval (``force`` overrides)."""
-    from ..errors import InvalidArgumentError
-
     baseline = list(baseline)
     if promote_if_not_worse and not baseline:
         raise InvalidArgumentError(
             "--promote needs --baseline: the records the current default was trained on, to compare with."
         )
+    blocker = next((p for p in (Path(out), *Path(out).parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise OutputError(f"{out}: the model folder cannot be made there, because {blocker} is a file. "
+                          "Choose another --out.")
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    labelled = [labelled] if isinstance(labelled, (str, Path)) else list(labelled)
+    if not labelled:
+        raise InvalidArgumentError("No labelled files given: pass at least one file of labelled records.")
     records = read_records(labelled, taxonomy=tax)
     base = read_records(baseline) if baseline else []
+    check_trainable(records, cross_validate=cross_validate_first, baseline=base,
+                    source=", ".join(str(p) for p in labelled))
     directory = train_and_save(records, out, taxonomy=tax, seed=seed, cross_validate_first=cross_validate_first,
                                progress=progress, name=name, n_jobs=n_jobs)
     if not baseline:

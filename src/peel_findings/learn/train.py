@@ -45,14 +45,16 @@ class Recipe:
     inner_contrast: bool = True  # a contrast word counts only inside the sentence, not opening it
     context: bool = True  # the sentence before, the section heading and kind as features
     context_heads: tuple[str, ...] = ("finding", "polarity")
-    polarity_rule: str = "macro"  # class weights: "macro" (maximise macro-F1) or "none" (plain argmax)
+    polarity_rule: str = "bounded"  # class weights: "macro" (maximise macro-F1), "bounded" (the same, each weight
+    # within 0.75-1.5, so no class is bought with another), or "none" (plain argmax)
     polarity_model: str = "lr"  # "lr", or "two_stage" (evaluative? then which way)
     joint_finding: bool = True  # a sentence with a confident theme may be a finding below 0.5
     c: float = 4.0  # inverse regularisation strength of every head
 
     def __post_init__(self) -> None:
-        if self.polarity_rule not in ("macro", "none"):
-            raise InvalidArgumentError(f"polarity_rule must be 'macro' or 'none'; got {self.polarity_rule!r}.")
+        if self.polarity_rule not in ("macro", "bounded", "none"):
+            raise InvalidArgumentError(
+                f"polarity_rule must be 'macro', 'bounded' or 'none'; got {self.polarity_rule!r}.")
         if self.polarity_model not in ("lr", "two_stage"):
             raise InvalidArgumentError(f"polarity_model must be 'lr' or 'two_stage'; got {self.polarity_model!r}.")
         unknown = set(self.context_heads) - {"finding", "polarity", "themes"}
@@ -148,7 +150,7 @@ def data_sha256(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def _inner_folds(groups: np.ndarray, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def inner_folds(groups: np.ndarray, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Three inner folds, grouped by force where there are enough forces, to pick decision rules."""
     from sklearn.model_selection import GroupKFold, StratifiedKFold
 
@@ -188,12 +190,13 @@ def _best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
     return best
 
 
-def _best_class_weights(proba: np.ndarray, labels: np.ndarray, classes: list[str]) -> np.ndarray:
-    """Multiplicative weights on class probabilities that maximise macro-F1 (coordinate search)."""
+def _best_class_weights(proba: np.ndarray, labels: np.ndarray, classes: list[str],
+                        grid: tuple[float, ...] | None = None) -> np.ndarray:
+    """Multiplicative weights on class probabilities that maximise macro-F1 (coordinate search over ``grid``)."""
     from sklearn.metrics import f1_score
 
     weights = np.ones(len(classes))
-    grid = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+    grid = grid or (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
 
     def score(w: np.ndarray) -> float:
         pred = np.asarray(classes)[(proba * w).argmax(axis=1)]
@@ -273,7 +276,7 @@ def _train(
     theme_x = features_for("themes")
     theme_heads, thresholds = [], []
     groups = frame["force"].astype(str).to_numpy()
-    folds = _inner_folds(groups, finding_labels.astype(int)) if tune_decisions else []
+    folds = inner_folds(groups, finding_labels.astype(int)) if tune_decisions else []
     finding_folds = [(f[np.isin(f, np.flatnonzero(mask))], h) for f, h in folds]
     theme_oof = np.zeros((len(frame), len(taxonomy.ids)))
     for j, theme in enumerate(taxonomy.ids):
@@ -291,16 +294,21 @@ def _train(
     polarity_weights = np.ones(len(polarity_classes))
     pol_folds = [(f[mask[f]], h[mask[h]]) for f, h in folds]
     pol_index = np.cumsum(mask) - 1  # position of each finding among the findings
-    if tune_decisions and recipe.polarity_rule == "macro" and len(polarity_classes) > 1:
-        oof = _out_of_fold(features_for("polarity")[mask], polarity_labels,
-                           [(pol_index[f], pol_index[h]) for f, h in pol_folds], seed, recipe.c, recipe)
-        if oof is not None:
-            polarity_weights = _best_class_weights(oof, polarity_labels, polarity_classes)
-    rescue = None
-    if tune_decisions and recipe.joint_finding:
+    polarity_oof = None
+    if tune_decisions and len(polarity_classes) > 1:
+        polarity_oof = _out_of_fold(features_for("polarity")[mask], polarity_labels,
+                                    [(pol_index[f], pol_index[h]) for f, h in pol_folds], seed, recipe.c, recipe)
+        if polarity_oof is not None and recipe.polarity_rule != "none":
+            grid = (0.75, 1.0, 1.25, 1.5) if recipe.polarity_rule == "bounded" else None
+            polarity_weights = _best_class_weights(polarity_oof, polarity_labels, polarity_classes, grid)
+    rescue, dispersion = None, 1.0
+    if tune_decisions:
         finding_oof = _out_of_fold(features_for("finding"), finding_labels.astype(int), folds, seed, recipe.c)
-        if finding_oof is not None:
+        if finding_oof is not None and recipe.joint_finding:
             rescue = _best_rescue(finding_oof[:, 1], theme_oof, np.asarray(thresholds), finding_labels)
+        if finding_oof is not None and polarity_oof is not None:
+            dispersion = _dispersion(frame, finding_oof[:, 1], theme_oof, polarity_oof, mask, polarity_classes,
+                                     taxonomy.ids)
     metadata = {
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "versions": _versions(),
@@ -315,6 +323,7 @@ def _train(
         "recipe": asdict(recipe),
         "context_heads": list(recipe.context_heads) if recipe.context else [],
         "decision": {"finding_threshold": 0.5, "rescue_floor": rescue},
+        "estimate_dispersion": round(dispersion, 3),
     }
     return Model(
         vectorizer=vectorizer,
@@ -333,6 +342,31 @@ def _polarity_head(labels: np.ndarray, seed: int, recipe: Recipe) -> Any:
     if recipe.polarity_model == "two_stage" and "neutral" in set(labels.tolist()):
         return TwoStagePolarity(c=recipe.c, seed=seed)
     return _classifier(labels, seed, recipe.c)
+
+
+def _dispersion(frame: pd.DataFrame, finding: np.ndarray, themes: np.ndarray, polarity: np.ndarray,
+                mask: np.ndarray, classes: list[str], theme_ids: tuple[str, ...]) -> float:
+    """How much wider than a Poisson-binomial the spread of count estimates is on forces a model has not
+    seen: squared errors of out-of-fold estimates per (force, theme, polarity) cell, over their
+    Poisson-binomial variance, pooled (at least 1). Intervals on counts are widened by its square root."""
+    pol = np.tile(polarity.mean(axis=0), (len(frame), 1))  # non-findings: the average polarity mix
+    pol[mask] = polarity
+    probs = finding[:, None, None] * themes[:, :, None] * pol[:, None, :]
+    forces = frame["force"].astype(str).to_numpy()
+    gold = np.zeros_like(probs)
+    for i, (is_finding, found, value) in enumerate(zip(mask, frame["themes"], frame["polarity"])):
+        if is_finding and value in classes:
+            for theme in found:
+                if theme in theme_ids:
+                    gold[i, theme_ids.index(theme), classes.index(value)] = 1
+    errors = variance = 0.0
+    for force in np.unique(forces):
+        rows = forces == force
+        estimate, counted = probs[rows].sum(axis=0), gold[rows].sum(axis=0)
+        cells = (counted > 0) | (estimate > 0.5)
+        errors += float(((counted - estimate) ** 2)[cells].sum())
+        variance += float((probs[rows] * (1 - probs[rows])).sum(axis=0)[cells].sum())
+    return max(1.0, errors / variance) if variance > 0 else 1.0
 
 
 def _best_rescue(finding: np.ndarray, themes: np.ndarray, thresholds: np.ndarray, gold: np.ndarray) -> float | None:

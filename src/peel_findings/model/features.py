@@ -61,23 +61,32 @@ def model_frame(data: object) -> pd.DataFrame:
     """
     import pandas as pd
 
-    if isinstance(data, pd.DataFrame):
-        frame = data
-    else:
-        frame = pd.DataFrame({"text": list(data)})  # type: ignore[call-overload]
+    return pd.DataFrame(model_columns(data))
+
+
+def model_columns(data: object) -> dict[str, list[str]]:
+    """`model_frame` as plain lists of strings, one per column (building no frame: cheaper per call)."""
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        texts = list(data)  # type: ignore[call-overload]
+        if all(type(t) is str for t in texts):  # the usual case: no frame needed to read them
+            n = len(texts)
+            return {"text": texts, "prev_text": [""] * n, "section": [""] * n, "section_kind": [""] * n}
+        data = pd.DataFrame({"text": texts})
+    frame = data
     n = len(frame)
-    text = [as_text(t) for t in frame["text"]] if "text" in frame else [""] * n
 
     def column(name: str) -> list[str]:
-        return [as_text(v) for v in frame[name]] if name in frame else [""] * n
+        return [as_text(v) for v in frame[name].tolist()] if name in frame else [""] * n
 
+    text = column("text")
     if "prev_text" in frame:  # already the model's input frame
         prev = column("prev_text")
     else:
         report = column("report")
         prev = [text[i - 1] if i and report[i] and report[i] == report[i - 1] else "" for i in range(n)]
-    return pd.DataFrame({"text": text, "prev_text": prev, "section": column("section"),
-                         "section_kind": column("section_kind")})
+    return {"text": text, "prev_text": prev, "section": column("section"), "section_kind": column("section_kind")}
 
 
 _TOKEN = re.compile(r"\w[\w'’]*")
@@ -139,40 +148,133 @@ def _hyphens_to_spaces(text: str) -> str:
 _HYPHEN = re.compile(r"[-‐‑–]")
 
 
+class _CueMatcher:
+    """The cues of some groups, ready to match: which groups a word, and a text's phrases, belong to.
+
+    Single-word cues match at the start of a word or of a hyphenated word's part ("supervis"
+    matches "supervised" and "well-supervised"); an abbreviation (written in capitals: "OCG",
+    "CSE") only as the whole word or its plural ("ocgs"; never "soc" in "social"). Multi-word
+    cues are one regex, matched with hyphens read as spaces ("multi agency" matches
+    "multi-agency"). Groups in ``opening`` count only as the text's first word, groups in
+    ``inner`` only after it. Each word's groups are worked out once and remembered (for the
+    process: report text repeats its words).
+    """
+
+    MAX_WORDS = 500_000  # remembered words; the memory is cleared beyond this
+
+    def __init__(self, groups: tuple[tuple[str, tuple[str, ...]], ...], opening: frozenset[int],
+                 inner: frozenset[int]) -> None:
+        single: dict[str, set[int]] = {}
+        phrases: dict[str, set[int]] = {}
+        for column, (_, cues) in enumerate(groups):
+            for cue in cues:
+                whole = cue.strip().isupper()  # an abbreviation: the whole word only
+                cue = _hyphens_to_spaces(cue.lower().strip())
+                if " " in cue or "," in cue:
+                    phrases.setdefault(cue, set()).add(column)
+                else:
+                    single.setdefault("=" + cue if whole else cue, set()).add(column)
+        self.prefixes: dict[str, set[int]] = {}  # cue -> columns: matches a word starting with it
+        self.wholes: dict[str, set[int]] = {}  # abbreviation -> columns: matches it or its plural
+        for cue, columns in single.items():
+            target, key = (self.wholes, cue[1:]) if cue.startswith("=") else (self.prefixes, cue)
+            target.setdefault(key, set()).update(columns)
+        self.phrase_re = re.compile(r"\b(?:" + _longest_first(phrases) + ")") if phrases else None
+        self.phrase_columns = {p: tuple(sorted(cols)) for p, cols in phrases.items()}
+        self.opening, self.inner = opening, inner
+        self.words: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+
+    def word(self, token: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The groups of a (lower-case) word: (as the text's first word, anywhere after it)."""
+        hit = self.words.get(token)
+        if hit is None:
+            if len(self.words) > self.MAX_WORDS:
+                self.words.clear()
+            columns = self._columns(token)
+            hit = self.words[token] = (tuple(c for c in columns if c not in self.inner),
+                                       tuple(c for c in columns if c not in self.opening))
+        return hit
+
+    def _columns(self, token: str) -> list[int]:
+        """Every group with a cue the word starts with, or an abbreviation it is (or is the plural of)."""
+        found: set[int] = set()
+        for end in range(len(token) + 1):
+            found.update(self.prefixes.get(token[:end], ()))
+        found.update(self.wholes.get(token, ()))
+        if token.endswith("s"):
+            found.update(self.wholes.get(token[:-1], ()))
+        return sorted(found)
+
+    def text(self, text: str) -> list[int]:
+        """The groups a text has a cue of, in column order."""
+        low, tokens = _cue_words(text)
+        found: set[int] = set()
+        if tokens:
+            words = self.words
+            try:
+                after = [words[token][1] for token in tokens[1:]]
+            except KeyError:
+                after = [self.word(token)[1] for token in tokens[1:]]
+            found.update(self.word(tokens[0])[0], *after)
+        if self.phrase_re is not None:
+            start = None
+            for match in self.phrase_re.finditer(low):
+                if start is None:
+                    first = _TOKEN.search(low)
+                    start = first.start() if first else 0
+                at_start = match.start() == start
+                found.update(c for c in self.phrase_columns[match.group(0)]
+                             if (c not in self.opening or at_start) and (c not in self.inner or not at_start))
+        return sorted(found)
+
+
+def _longest_first(phrases: Iterable[str]) -> str:
+    """A regex for any of the phrases, the longest one matching where several start at the same place.
+
+    The phrases as a trie (``ab(?:c(?:d)?)?`` for "ab", "abc", "abcd"): matches exactly what an
+    alternation sorted longest first matches, with far fewer alternatives tried at each position.
+    """
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a phrase ends here
+
+    def render(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return render(trie)
+
+
+@lru_cache(maxsize=4096)
+def _cue_words(text: str) -> tuple[str, tuple[str, ...]]:
+    """A text as cues are matched in it: lower case, hyphens as spaces; and its words.
+
+    Kept for the last few thousand texts, and cleared on every scoring call (`clear_cue_words`):
+    within a call, a report's sentence comes back as the next one's previous sentence, read by
+    the context's cue features.
+    """
+    low = _hyphens_to_spaces(text.lower())
+    return low, tuple(_TOKEN.findall(low))
+
+
+def clear_cue_words() -> None:
+    """Forget the texts `_cue_words` keeps."""
+    _cue_words.cache_clear()
+
+
 @lru_cache(maxsize=64)
-def _matcher(
-    groups: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[dict[str, tuple[int, ...]], re.Pattern[str] | None, dict[str, tuple[int, ...]]]:
-    """Single-word cues (matched at the start of a word or of a hyphenated word's part: "supervis"
-    matches "supervised" and "well-supervised"; see `_matches`), and one regex for the multi-word cues (matched with
-    hyphens read as spaces: "multi agency" matches "multi-agency"), with the column(s) each belongs to."""
-    single: dict[str, set[int]] = {}
-    phrases: dict[str, set[int]] = {}
-    for column, (_, cues) in enumerate(groups):
-        for cue in cues:
-            whole = cue.strip().isupper()  # an abbreviation: the whole word only
-            cue = _hyphens_to_spaces(cue.lower().strip())
-            if " " in cue or "," in cue:
-                phrases.setdefault(cue, set()).add(column)
-            else:
-                single.setdefault("=" + cue if whole else cue, set()).add(column)
-    phrase_re = None
-    if phrases:
-        phrase_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")")
-    return (
-        {c: tuple(sorted(cols)) for c, cols in single.items()},
-        phrase_re,
-        {p: tuple(sorted(cols)) for p, cols in phrases.items()},
-    )
-
-
-def _matches(token: str, cue: str) -> bool:
-    """A single-word cue matches at the start of a word ("allocat" -> "allocated"); an abbreviation
-    (written in capitals: "OCG", "CSE") only as the whole word or its plural ("ocgs"; never "soc" in
-    "social")."""
-    if cue.startswith("="):
-        return token == cue[1:] or token == cue[1:] + "s"
-    return token.startswith(cue)
+def _matcher(groups: tuple[tuple[str, tuple[str, ...]], ...], opening: tuple[str, ...],
+             inner: tuple[str, ...]) -> _CueMatcher:
+    """The matcher for these groups (one per process, so what it learns about words is kept)."""
+    names = [name for name, _ in groups]
+    return _CueMatcher(groups, frozenset(i for i, name in enumerate(names) if name in set(opening)),
+                       frozenset(i for i, name in enumerate(names) if name in set(inner)))
 
 
 class CueFeatures(_TextTransformer):
@@ -207,35 +309,16 @@ class CueFeatures(_TextTransformer):
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "feature_names_")
         X = _texts(self, X, reset=False)
-        single, phrase_re, phrase_columns = _matcher(tuple((n, tuple(c)) for n, c in self.groups))
-        names = [name for name, _ in self.groups]
         # getattr: a model saved before these parameters existed has neither (and no such groups)
-        opening = {i for i, name in enumerate(names) if name in set(getattr(self, "opening", ()))}
-        inner = {i for i, name in enumerate(names) if name in set(getattr(self, "inner", ()))}
-        cache: dict[str, tuple[int, ...]] = {}
-        rows, cols = [], []
-        n = 0
-        for i, text in enumerate(X):
-            n += 1
-            low = _hyphens_to_spaces(str(text).lower())
-            found: set[int] = set()
-            for position, token in enumerate(_TOKEN.findall(low)):
-                hit = cache.get(token)
-                if hit is None:
-                    hit = cache[token] = tuple(sorted({c for cue, columns in single.items()
-                                                       if _matches(token, cue) for c in columns}))
-                found.update(c for c in hit if (c not in opening or position == 0) and (c not in inner or position))
-            if phrase_re is not None:
-                first = _TOKEN.search(low)
-                start = first.start() if first else 0
-                for match in phrase_re.finditer(low):
-                    at_start = match.start() == start
-                    found.update(c for c in phrase_columns[match.group(0)]
-                                 if (c not in opening or at_start) and (c not in inner or not at_start))
-            rows.extend([i] * len(found))
-            cols.extend(sorted(found))
-        data = np.ones(len(rows), dtype=np.float32)
-        return sp.csr_matrix((data, (rows, cols)), shape=(n, len(self.groups)), dtype=np.float32)
+        matcher = _matcher(tuple((n, tuple(c)) for n, c in self.groups), tuple(getattr(self, "opening", ())),
+                           tuple(getattr(self, "inner", ())))
+        indices: list[int] = []
+        indptr = [0]
+        for text in X:
+            indices.extend(matcher.text(str(text)))
+            indptr.append(len(indices))
+        return sp.csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                              np.asarray(indptr, dtype=np.int32)), shape=(len(indptr) - 1, len(self.groups)))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         check_is_fitted(self, "feature_names_")
@@ -250,7 +333,24 @@ class CueFeatures(_TextTransformer):
                 )
 
 
-_WHITESPACE = re.compile(r"\s\s+")
+def count_rows(indices: np.ndarray, row_lengths: np.ndarray,
+               n_features: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts of feature indices per row, as CSR arrays (indptr, columns, float32 counts): row i holds
+    the next ``row_lengths[i]`` of ``indices``, repeats allowed; each row's columns come out sorted,
+    without duplicates."""
+    n_rows = len(row_lengths)
+    offsets = np.arange(n_rows, dtype=np.int64) * n_features  # a key per (row, feature), in row order
+    keys = np.repeat(offsets, row_lengths) + indices
+    keys.sort()
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    unique = keys[starts]
+    counts = np.diff(starts, append=len(keys)).astype(np.float32)
+    indptr = np.searchsorted(unique, np.append(offsets, n_rows * n_features))
+    columns = unique - np.repeat(offsets, np.diff(indptr))
+    index = np.int32 if len(unique) < 2**31 and n_features < 2**31 else np.int64
+    return indptr.astype(index), columns.astype(index), counts
 
 
 class CharNgramTfidf(_TextTransformer):
@@ -312,27 +412,54 @@ class CharNgramTfidf(_TextTransformer):
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "vocabulary_")
         X = _texts(self, X, reset=False)
-        cache: dict[str, list[int]] = self.__dict__.setdefault("_cache", {})
+        cache: dict[str, bytes] = self.__dict__.setdefault("_cache", {})
         if len(cache) > 500_000:
             cache.clear()
-        indices: list[int] = []
-        indptr = [0]
+        rows: list[bytes] = []
         for text in X:
-            for word in _WHITESPACE.sub(" ", str(text).lower()).split():
-                found = cache.get(word)
-                if found is None:
-                    found = cache[word] = self._word_indices(word)
-                indices.extend(found)
-            indptr.append(len(indices))
-        matrix = sp.csr_matrix(
-            (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-            shape=(len(indptr) - 1, len(self.idf_)),
-        )
-        matrix.sum_duplicates()
+            words = str(text).lower().split()  # as char_wb's split: runs of white space are one break
+            try:
+                rows.append(b"".join([cache[word] for word in words]))
+            except KeyError:  # a word not seen yet
+                rows.append(b"".join([self._word_bytes(word) for word in words]))
+        indices = np.frombuffer(b"".join(rows), dtype=np.int32)
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)) // 4
+        return self._weigh(*count_rows(indices, lengths, len(self.idf_)))
+
+    def _word_bytes(self, word: str) -> bytes:
+        """A word's n-gram feature indices as int32 bytes, worked out once and cached."""
+        cache: dict[str, bytes] = self.__dict__.setdefault("_cache", {})
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = np.asarray(self._word_indices(word), dtype=np.int32).tobytes()
+        return found
+
+    def _weigh(self, indptr: np.ndarray, columns: np.ndarray, counts: np.ndarray) -> sp.csr_matrix:
+        """Counts (CSR arrays, see `count_rows`) to (sublinear) TF-IDF with each row scaled to unit length.
+
+        Element by element the same float32 arithmetic as scaling a scipy matrix by ``idf_`` and
+        then by a diagonal of inverse row norms, as this transform first did, and each row's
+        features in the order that left them (descending column): the features are bit for bit
+        those, and so are the float32 sums the heads take over a row (their rounding depends on
+        the order)."""
+        data = counts
         if self.sublinear_tf:
-            np.log(matrix.data, matrix.data)
-            matrix.data += 1
-        matrix = matrix.multiply(self.idf_).tocsr()
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+            np.log(data, data)
+            data += 1
+        data = np.multiply(data, self.idf_[columns])
+        lengths = np.diff(indptr)
+        nonempty = np.flatnonzero(lengths)
+        norms = np.zeros(len(lengths), dtype=data.dtype)
+        if len(nonempty):
+            norms[nonempty] = np.add.reduceat(data * data, indptr[nonempty])
+        norms = np.sqrt(norms)
         norms[norms == 0] = 1
-        return sp.csr_matrix(sp.diags(1 / norms) @ matrix, dtype=np.float32)
+        data = np.multiply(np.repeat(1 / norms, lengths), data).astype(np.float32, copy=False)
+        reverse = _reversed_rows(indptr)
+        return sp.csr_matrix((data[reverse], columns[reverse], indptr), shape=(len(lengths), len(self.idf_)))
+
+
+def _reversed_rows(indptr: np.ndarray) -> np.ndarray:
+    """Positions that reverse the order of the entries within each row of a CSR matrix."""
+    lengths = np.diff(indptr)
+    return np.repeat(indptr[:-1] + indptr[1:] - 1, lengths) - np.arange(indptr[-1])

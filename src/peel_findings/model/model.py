@@ -14,12 +14,15 @@ report's structure says) is `decide`'s job.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .stacked import StackedHeads
 
 MIN_EXAMPLES_FOR_CALIBRATION = 6
 
@@ -58,6 +61,9 @@ class Model:
     theme_thresholds: tuple[float, ...] = ()  # one per theme; 0.5 each when empty
     polarity_weights: dict[str, float] = field(default_factory=dict)  # decision weights; 1 each when empty
     context: Any = None
+    # (parts key, stacked heads or None): built on first `scores` call; see `stacked_heads`
+    _stacked: tuple[tuple[int, ...], StackedHeads | None] | None = field(default=None, init=False, repr=False,
+                                                                           compare=False)
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -86,13 +92,30 @@ class Model:
 
     def scores(self, data: Any) -> Scores:
         """Calibrated scores of every head, for a list of texts or a frame with ``text`` and its context
-        (``report``, ``section``, ``section_kind``: see `features.model_frame`)."""
+        (``report``, ``section``, ``section_kind``: see `features.model_frame`).
+
+        All heads are one matrix product (see `stacked`), built on first use and kept on the model;
+        a model with a part that cannot be stacked is scored by `reference_scores`. The scores are
+        the same either way (bit for bit on the shipped model; tests/test_model_stacked.py allows 1e-9).
+        """
+        if not len(data):
+            return self._no_scores()
+        stacked = self.stacked_heads()
+        if stacked is None:
+            return self.reference_scores(data)
+        from .features import model_columns
+
+        finding, polarity, themes = stacked.proba(model_columns(data))
+        return Scores(finding=finding, polarity=polarity, polarity_classes=self.polarity_classes, themes=themes,
+                      theme_ids=self.theme_ids)
+
+    def reference_scores(self, data: Any) -> Scores:
+        """`scores` computed by each scikit-learn head's own ``predict_proba``: the slower reference path
+        (input checks on every head, thread limits set up on every call)."""
         from threadpoolctl import threadpool_limits
 
-        n = len(data)
-        if not n:
-            return Scores(np.zeros(0), np.zeros((0, len(self.polarity_classes))), self.polarity_classes,
-                          np.zeros((0, len(self.theme_ids))), self.theme_ids)
+        if not len(data):
+            return self._no_scores()
         with threadpool_limits(limits=1):
             text, full = self.features(data)
             heads = self.context_heads
@@ -103,6 +126,53 @@ class Model:
                 themes=self.themes.predict_proba(full if "themes" in heads else text),
                 theme_ids=self.theme_ids,
             )
+
+    def stacked_heads(self) -> StackedHeads | None:
+        """The heads as one matrix product (built once, then kept), or None when the model has a part
+        that `stacked` cannot reproduce exactly."""
+        from .stacked import Unstackable, stack
+
+        key = self._parts_key()
+        if self._stacked is None or self._stacked[0] != key:
+            try:
+                built: StackedHeads | None = stack(self)
+            except Unstackable:
+                built = None
+            self._stacked = (key, built)
+        return self._stacked[1]
+
+    def _parts_key(self) -> tuple[int, ...]:
+        """Which fitted parts the kept stack was built from (a part replaced means building it again)."""
+        return (id(self.vectorizer), id(self.context), id(self.finding), id(self.polarity),
+                *(id(head) for head in self.themes), hash(self.context_heads))
+
+    def _no_scores(self) -> Scores:
+        return Scores(np.zeros(0), np.zeros((0, len(self.polarity_classes))), self.polarity_classes,
+                      np.zeros((0, len(self.theme_ids))), self.theme_ids)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_stacked"] = None  # rebuilt on first use: never sent to a worker or written out
+        return state
+
+
+_THREADS_LIMITED = False
+
+
+def limit_threads() -> None:
+    """Limit the BLAS and OpenMP thread pools of this process to one thread; does anything only once.
+
+    For worker processes that each score on one core (call it from the worker initialiser).
+    `Model.scores` itself needs no limit: its sparse products and element-wise steps run on one
+    thread anyway, so it no longer sets limits up on every call.
+    """
+    global _THREADS_LIMITED
+    if _THREADS_LIMITED:
+        return
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    _THREADS_LIMITED = True
 
 
 def positive_proba(head: Any, features: Any) -> np.ndarray:
@@ -163,9 +233,17 @@ class TwoStagePolarity(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        p_eval = self.evaluative_.predict_proba(X)[:, list(self.evaluative_.classes_).index(1)]
-        direction = self.direction_.predict_proba(X)
-        out = np.zeros((X.shape[0], len(self.classes_)))
+        return self.combine(self.evaluative_.predict_proba(X), self.direction_.predict_proba(X))
+
+    def stacked_proba(self, stack: Callable[[Any], Callable[[Any], np.ndarray]]) -> Callable[[Any], np.ndarray]:
+        """``predict_proba`` on stacked decision values (see `stacked`), given how to stack one head."""
+        evaluative, direction = stack(self.evaluative_), stack(self.direction_)
+        return lambda decision: self.combine(evaluative(decision), direction(decision))
+
+    def combine(self, evaluative: np.ndarray, direction: np.ndarray) -> np.ndarray:
+        """The four probabilities from the two stages' own (``evaluative_``'s and ``direction_``'s)."""
+        p_eval = evaluative[:, list(self.evaluative_.classes_).index(1)]
+        out = np.zeros((evaluative.shape[0], len(self.classes_)))
         for j, cls in enumerate(self.classes_):
             if cls == "neutral":
                 out[:, j] = 1 - p_eval

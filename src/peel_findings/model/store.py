@@ -12,12 +12,14 @@ explicit folder points elsewhere. Promoting a model keeps the previous default u
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from .._files import atomic_write_bytes, sha256_file
 from ..errors import ModelError
@@ -91,6 +93,8 @@ def save_model(model: Model, directory: str | Path) -> Path:
     metadata["theme_thresholds"] = dict(zip(model.theme_ids, model.thresholds.tolist()))
     metadata["polarity_weights"] = model.polarity_weights
     metadata["model_sha256"] = sha256_file(directory / MODEL_FILE)
+    metadata.pop("metadata_sha256", None)
+    metadata["metadata_sha256"] = metadata_sha256(metadata)
     atomic_write_bytes(directory / METADATA_FILE,
                        (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     model.metadata = metadata
@@ -100,11 +104,16 @@ def save_model(model: Model, directory: str | Path) -> Path:
 _CACHE: dict[tuple[str, float], Model] = {}
 
 
-def load_model(path: str | Path | None = None) -> Model:
-    """Load a model folder (or a model name in the registry), checking the model file's SHA-256.
+def metadata_sha256(metadata: dict[str, Any]) -> str:
+    """The SHA-256 of a model's metadata (all of it but this hash), in a canonical JSON form."""
+    body = {k: v for k, v in metadata.items() if k != "metadata_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
-    ``path`` is a folder holding ``model.skops`` and ``metadata.json``, the ``model.skops``
-    file itself, or the name of a model in the registry; None loads the default model.
+
+def check_model(path: str | Path | None = None) -> dict[str, Any]:
+    """A model folder's metadata, checked without loading the model: both files present, the model
+    file's and the metadata's SHA-256 as recorded, the metadata in the expected shape. Raises
+    `ModelError` saying what is wrong. Cheap: `peel run` checks the model before any work.
     """
     directory = resolve(path) if path is not None else default_model_dir()
     model_file, meta_file = directory / MODEL_FILE, directory / METADATA_FILE
@@ -113,37 +122,112 @@ def load_model(path: str | Path | None = None) -> Model:
             f"{directory}: no model here (expected {MODEL_FILE} and {METADATA_FILE}). "
             "Pass the folder `peel train --out` wrote, or omit it to use the shipped model."
         )
-    key = (str(model_file.resolve()), model_file.stat().st_mtime)
-    if key in _CACHE:
-        return _CACHE[key]
     try:
-        metadata = json.loads(meta_file.read_text())
-    except json.JSONDecodeError as exc:
+        metadata = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{meta_file}: not valid JSON ({exc}). Re-create the model with `peel train`.") from exc
-    expected = metadata.get("model_sha256")
-    actual = sha256_file(model_file)
+    if not isinstance(metadata, dict):
+        raise ModelError(f"{meta_file}: expected a JSON object. Re-create the model with `peel train`.")
+    recorded = metadata.get("metadata_sha256")
+    if recorded is None:
+        raise ModelError(f"{meta_file}: has no metadata_sha256 (written by an older peel-findings, or by hand), so "
+                         "its theme ids and decision settings cannot be trusted. Retrain with `peel train`.")
+    if recorded != metadata_sha256(metadata):
+        raise ModelError(f"{meta_file}: changed after training (its SHA-256 does not match metadata_sha256). "
+                         "Refusing to use it: restore the file or retrain with `peel train`.")
+    expected, actual = metadata.get("model_sha256"), sha256_file(model_file)
     if expected != actual:
         raise ModelError(
             f"{model_file}: SHA-256 {actual[:12]}... does not match {str(expected)[:12]}... recorded in "
             f"{METADATA_FILE}; the file was changed after training. Refusing to load it: retrain or restore it."
         )
+    problems = metadata_problems(metadata)
+    if problems:
+        raise ModelError(f"{meta_file}: not a model's metadata: " + "; ".join(problems) + ". Retrain with `peel train`.")
+    return metadata
+
+
+def metadata_problems(metadata: dict[str, Any]) -> list[str]:
+    """What is wrong with a model's metadata (empty when nothing): required keys, their types, agreement."""
+    problems = []
+    ids = metadata.get("theme_ids")
+    if not isinstance(ids, list) or not ids or not all(isinstance(t, str) and t for t in ids):
+        problems.append("theme_ids must be a non-empty list of theme ids")
+        ids = []
+    elif len(set(ids)) != len(ids):
+        problems.append("theme_ids has a theme twice")
+    thresholds = metadata.get("theme_thresholds", {})
+    if not isinstance(thresholds, dict) or not all(isinstance(v, (int, float)) and 0 <= v <= 1
+                                                   for v in thresholds.values()):
+        problems.append("theme_thresholds must map theme ids to numbers between 0 and 1")
+    elif set(thresholds) - set(ids):
+        problems.append(f"theme_thresholds names themes not in theme_ids: {sorted(set(thresholds) - set(ids))}")
+    weights = metadata.get("polarity_weights", {})
+    if not isinstance(weights, dict) or not all(isinstance(v, (int, float)) and v > 0 for v in weights.values()):
+        problems.append("polarity_weights must map polarities to positive numbers")
+    decision = metadata.get("decision", {})
+    if not isinstance(decision, dict):
+        problems.append("decision must be an object")
+    dispersion = metadata.get("estimate_dispersion", 1.0)
+    if not isinstance(dispersion, (int, float)) or dispersion < 1:
+        problems.append("estimate_dispersion must be a number of at least 1")
+    heads = metadata.get("context_heads", [])
+    if not isinstance(heads, list) or set(heads) - {"finding", "polarity", "themes"}:
+        problems.append("context_heads must list some of finding, polarity, themes")
+    return problems
+
+
+def model_identity(model: Any = None) -> dict[str, Any]:
+    """What identifies a model in the resume fingerprint, and its estimate dispersion, without loading
+    it: a `Model`'s metadata, or a folder's (checked by `check_model`)."""
+    metadata = model.metadata if isinstance(model, Model) else check_model(model)
+    return {"model": metadata.get("model_sha256"), "metadata": metadata.get("metadata_sha256"),
+            "dispersion": float(metadata.get("estimate_dispersion", 1.0))}
+
+
+_CACHE: dict[tuple[str, float, float], Model] = {}
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """Load a model folder (or a model name in the registry), checking both files' SHA-256 first.
+
+    ``path`` is a folder holding ``model.skops`` and ``metadata.json``, the ``model.skops``
+    file itself, or the name of a model in the registry; None loads the default model.
+    """
+    directory = resolve(path) if path is not None else default_model_dir()
+    model_file, meta_file = directory / MODEL_FILE, directory / METADATA_FILE
+    if model_file.exists() and meta_file.exists():
+        key = (str(model_file.resolve()), model_file.stat().st_mtime, meta_file.stat().st_mtime)
+        if key in _CACHE:
+            return _CACHE[key]
+    metadata = check_model(directory)
     import skops.io as sio
 
     try:
         parts = sio.load(model_file, trusted=TRUSTED_TYPES)
+    except MemoryError:
+        raise  # the machine's or the worker's limit, not the model's fault
     except Exception as exc:  # skops raises UntrustedTypesFoundException and others
         raise ModelError(f"{model_file}: cannot be loaded safely ({type(exc).__name__}: {exc}).") from exc
+    themes = parts.get("themes") if isinstance(parts, dict) else None
+    if not isinstance(themes, list) or len(themes) != len(metadata["theme_ids"]):
+        raise ModelError(f"{model_file}: holds {len(themes) if isinstance(themes, list) else 'no'} theme heads but "
+                         f"{METADATA_FILE} names {len(metadata['theme_ids'])} themes. Retrain with `peel train`.")
     model = Model(
         vectorizer=parts["vectorizer"],
         finding=parts["finding"],
         polarity=parts["polarity"],
-        themes=ThemeHeads(parts["themes"]),
+        themes=ThemeHeads(themes),
         theme_ids=tuple(metadata["theme_ids"]),
         metadata=metadata,
         theme_thresholds=tuple(float(metadata.get("theme_thresholds", {}).get(t, 0.5)) for t in metadata["theme_ids"]),
         polarity_weights={k: float(v) for k, v in metadata.get("polarity_weights", {}).items()},
         context=parts.get("context"),
     )
+    unknown = set(model.polarity_weights) - set(model.polarity_classes)
+    if unknown:
+        raise ModelError(f"{meta_file}: polarity_weights name polarities the model does not have: {sorted(unknown)}. "
+                         "Retrain with `peel train`.")
     _CACHE[key] = model
     return model
 

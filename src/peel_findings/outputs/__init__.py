@@ -1,74 +1,205 @@
-"""Writing a run's results: the tables (CSV, Parquet), the HTML report, the run manifest."""
+"""Writing a run's results: findings (Parquet, CSV) streamed report by report, the tables, the evidence
+files, the HTML report and the run manifest, written aside and moved into place as one set.
+
+The findings are never all in memory: each report's rows go to ``findings.parquet`` and
+``findings.csv`` as they come, feed the count estimates, and leave behind only the rows that are
+findings (without their score dictionaries), which every table and page is built from.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .._files import atomic_write_bytes
 from .._version import __version__
-from ..types import Results
+from ..types import ReportRows, Results, RunTables
 from . import html
 from .files import resolve_inside, write_table
-from .tables import findings_for_csv, read_findings
+from .stream import write_findings
+from .tables import read_findings
 
-__all__ = ["read_findings", "write_results"]
+__all__ = ["read_findings", "write_results", "write_run"]
 
 EVIDENCE_DIR = "evidence"
 
 
 def write_results(results: Results, out: str | Path, manifest: dict[str, Any] | None = None) -> list[Path]:
-    """Write findings (parquet, csv), reports, themes and errors (csv), the evidence behind each theme
-    (evidence/<theme>.csv), evidence.xlsx and report.html into ``out``.
+    """Write an in-memory `Results` (from `analyse`) into ``out`` as `peel run` does."""
+    from ..aggregate import text_keys
+    from ..findings import schema_for, to_arrow
 
-    The tables hold no times, so the same inputs give the same bytes; times and settings
-    go to ``run.json`` when a ``manifest`` is given.
-    """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    if manifest is not None:
-        record = {**manifest, "version": __version__, "reports": int((results.reports["status"] == "ok").sum()),
-                  "failed": results.failed, "findings": int(results.findings["is_finding"].sum())}
-        atomic_write_bytes(resolve_inside(out, "run.json"),
-                           json.dumps(record, indent=2, default=str).encode("utf-8"))
-    written = write_table(results.findings, out, "findings", parquet=True,
-                          csv_frame=findings_for_csv(results.findings))
-    written += write_table(results.reports, out, "reports", parquet=False)
-    written += write_table(results.themes, out, "themes", parquet=False)
-    written += write_table(results.errors, out, "errors", parquet=False)
-    for theme, table in html.evidence_tables(results).items():
-        written += write_table(table, out / EVIDENCE_DIR, html._slug(theme), parquet=False)
-    written.append(write_workbook(results, resolve_inside(out, "evidence.xlsx")))
-    written.append(html.write(results, resolve_inside(out, "report.html")))
+    findings = results.findings
+    stream = []
+    if len(findings):
+        stream = [ReportRows(to_arrow(findings, schema_for(findings)), text_keys(findings["text"]))]
+    _, written = write_run(stream, results.reports, results.errors, out, manifest, results.dispersion)
     return written
 
 
-def write_workbook(results: Results, path: Path) -> Path:
-    """evidence.xlsx, for analysts in Excel: one sheet per table, one per core theme with its quotes."""
-    import io
+def write_run(
+    stream: Iterable[ReportRows], reports: Any, errors: Any, out: str | Path, manifest: dict[str, Any] | None = None,
+    dispersion: float = 1.0, discarded: Iterable[str] = (),
+) -> tuple[RunTables, list[Path]]:
+    """Write a run into ``out``: findings (parquet, csv) and the evidence behind each theme
+    (evidence/<theme>.csv) from ``stream`` (one report's rows at a time), reports, themes and errors
+    (csv), evidence.xlsx, report.html and, with a ``manifest``, run.json.
 
+    Everything is written into a folder beside the outputs and moved into place at the end, so
+    ``out`` holds one run's files, never a mix. The tables hold no times, so the same inputs give
+    the same bytes; times and settings go to ``run.json``. The workbook is written by a second
+    process while this one writes the report, where the platform can fork.
+    """
+    from .. import aggregate
+
+    started = time.time()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".peel-staging-", dir=out))
+    try:
+        streamed = write_findings(stream, staging, dispersion, evidence=staging / EVIDENCE_DIR)
+        evidence = streamed.evidence_frame()
+        tables = RunTables(
+            evidence=evidence, reports=reports, errors=errors,
+            themes=aggregate.recurring_themes(evidence, dispersion=dispersion, estimates=streamed.overall()),
+            matrix=aggregate.force_theme_matrix(evidence, dispersion=dispersion, estimates=streamed.by_force()),
+            n_sentences=streamed.n_sentences, n_findings=len(evidence), n_template=streamed.n_template,
+            n_shared=streamed.n_shared, discarded=tuple(discarded),
+        )
+        write_table(reports, staging, "reports", parquet=False)
+        write_table(tables.themes, staging, "themes", parquet=False)
+        write_table(errors, staging, "errors", parquet=False)
+        workbook = _in_parallel(write_workbook, tables, staging)
+        write_report(tables, staging)
+        workbook()
+        if manifest is not None:
+            finished = time.time()
+            record = {**manifest, "finished": finished, "version": __version__,
+                      "reports": int((reports["status"] == "ok").sum()), "failed": tables.failed,
+                      "findings": tables.n_findings, "sentences": tables.n_sentences,
+                      "cache_discarded": list(tables.discarded),
+                      "parent": {"peak_rss_mb": _peak_rss_mb(), "cpu_seconds": round(time.process_time(), 2),
+                                 "largest_report_rows": streamed.largest,
+                                 "outputs_seconds": round(finished - started, 3)}}
+            atomic_write_bytes(staging / "run.json", json.dumps(record, indent=2, default=str).encode("utf-8"))
+        written = _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return tables, written
+
+
+def write_report(tables: RunTables, folder: Path) -> Path:
+    """report.html in ``folder``, its quotes' texts read from the findings.parquet there."""
+    return html.write(tables, resolve_inside(folder, "report.html"),
+                      texts=lambda ids: quote_texts(folder / "findings.parquet", ids))
+
+
+def quote_texts(findings: Path, ids: set[str]) -> dict[str, str]:
+    """The text of each sentence in ``ids``, read from findings.parquet a row group at a time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not ids or not findings.exists():
+        return {}
+    wanted = pa.array(sorted(ids), pa.string())
+    texts: dict[str, str] = {}
+    for batch in pq.ParquetFile(findings).iter_batches(columns=["sentence_id", "text"]):
+        hit = batch.filter(pc.is_in(batch.column("sentence_id"), value_set=wanted))
+        texts.update(zip(hit.column("sentence_id").to_pylist(), hit.column("text").to_pylist()))
+    return texts
+
+
+def _in_parallel(write: Any, tables: RunTables, folder: Path) -> Any:
+    """Start ``write(tables, folder)`` in a forked process (Linux, macOS) and return a function that waits
+    for it and raises if it failed; where forking is not available, write now."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        write(tables, folder)
+        return lambda: None
+    process = multiprocessing.get_context("fork").Process(target=write, args=(tables, folder), daemon=True)
+    process.start()
+
+    def wait() -> None:
+        process.join()
+        if process.exitcode != 0:  # write it here instead, so the error (if any) is ours to report
+            write(tables, folder)
+
+    return wait
+
+
+def _peak_rss_mb() -> float | None:
+    """This process's peak resident memory in MB (None where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def _publish(staging: Path, out: Path) -> list[Path]:
+    """Move the staged outputs into ``out``, the evidence folder whole, run.json last."""
+    written = []
+    names = sorted(p.name for p in staging.iterdir())
+    if EVIDENCE_DIR in names:
+        target = out / EVIDENCE_DIR
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=".peel-old-", dir=out))
+            os.replace(target, old / EVIDENCE_DIR)
+            shutil.rmtree(old, ignore_errors=True)
+        os.replace(staging / EVIDENCE_DIR, target)
+        written += sorted(target.iterdir())
+    elif (out / EVIDENCE_DIR).exists():
+        shutil.rmtree(out / EVIDENCE_DIR, ignore_errors=True)
+    for name in sorted(n for n in names if n not in (EVIDENCE_DIR, "run.json")) + \
+            [n for n in names if n == "run.json"]:
+        os.replace(staging / name, out / name)
+        written.append(out / name)
+    return written
+
+
+def write_workbook(tables: RunTables, folder: Path) -> Path:
+    """evidence.xlsx in ``folder``, for analysts in Excel: one sheet per table, one per core theme with its
+    quotes (read from the evidence files already written there, one theme at a time)."""
     import pandas as pd
 
     from .. import aggregate
     from ..taxonomy import load_taxonomy
     from .files import csv_safe
+    from .xlsx import write_xlsx
 
-    findings = results.findings
+    findings = tables.evidence
     sheets = {
-        "themes": results.themes,
-        "force x theme": aggregate.force_theme_matrix(findings) if len(findings) else pd.DataFrame(),
-        "by year": aggregate.theme_by_year(findings, results.reports) if len(findings) else pd.DataFrame(),
+        "themes": tables.themes,
+        "force x theme": tables.matrix,
+        "by year": aggregate.theme_by_year(findings, tables.reports) if len(findings) else pd.DataFrame(),
         "repeat concerns": aggregate.repeat_concerns(findings) if len(findings) else pd.DataFrame(),
-        "reports": results.reports,
-        "errors": results.errors,
+        "reports": tables.reports,
+        "errors": tables.errors,
     }
-    evidence = html.evidence_tables(results)
-    for theme in load_taxonomy().core:
-        sheets[theme[:31]] = evidence.get(theme, pd.DataFrame(columns=["force", "year", "polarity", "text"]))
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+
+    def quotes(theme: str) -> pd.DataFrame:
+        source = folder / EVIDENCE_DIR / f"{html._slug(theme)}.csv"
+        if not source.exists():
+            return pd.DataFrame(columns=["force", "year", "polarity", "text"])
+        return pd.read_csv(source, keep_default_na=False, na_values=[""]).drop(columns=["theme"])  # already safe
+
+    def all_sheets() -> Any:
         for name, frame in sheets.items():
-            csv_safe(frame).to_excel(writer, sheet_name=name[:31], index=False)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
+            frame = csv_safe(frame)
+            yield name, list(map(str, frame.columns)), frame.itertuples(index=False, name=None)
+        for theme in load_taxonomy().core:
+            frame = quotes(theme)
+            yield theme, list(map(str, frame.columns)), frame.itertuples(index=False, name=None)
+
+    return write_xlsx(resolve_inside(folder, "evidence.xlsx"), all_sheets())

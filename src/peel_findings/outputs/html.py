@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from .. import aggregate
 from .._files import atomic_write_bytes
 from ..structure.metadata import NATIONAL
 from ..taxonomy import load_taxonomy
-from ..types import Results
+from ..types import RunTables
 
 QUOTES_SHOWN = 40  # quotes shown on a theme page at a time (more match when the filters narrow)
 QUOTES_PER_YEAR = 5
@@ -111,18 +112,43 @@ def _names() -> dict[str, str]:
     return {t.id: t.name for t in taxonomy.themes}
 
 
-def render(results: Results, title: str = "peel-findings: recurring themes", evidence_dir: str = "evidence") -> str:
-    """The report for a run's `Results` as one HTML string. Evidence links point into ``evidence_dir``."""
-    findings, reports, errors = results.findings, results.reports, results.errors
+def _long_frames(results: RunTables) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """(finding x theme rows of the evidence, those rows by theme, the negative ones by force)."""
+    findings = results.evidence
+    long = aggregate.theme_rows(findings) if len(findings) else pd.DataFrame(columns=["theme", "force", "polarity"])
+    by_theme = dict(tuple(long.groupby("theme", sort=False))) if len(long) else {}
+    negative = long[long["polarity"] == "negative"] if len(long) else long.iloc[:0]
+    by_force = dict(tuple(negative.groupby("force", sort=False))) if len(negative) else {}
+    return long, by_theme, by_force
+
+
+def _quote_ids(matrix: pd.DataFrame, by_theme: dict[str, pd.DataFrame], by_force: dict[str, pd.DataFrame]) -> set[str]:
+    """The sentence ids of every quote the report shows (their texts are fetched from disk by id)."""
+    ids = {i for rows in by_theme.values() for i in _spread_quotes(rows)["sentence_id"]}
+    for force, rows in by_force.items():
+        for cell in _top_concerns(matrix, force).itertuples():
+            ids.update(_concern_quotes(rows, cell.theme)["sentence_id"])
+    return ids
+
+
+def render(results: RunTables, title: str = "peel-findings: recurring themes", evidence_dir: str = "evidence",
+           texts: Callable[[set[str]], dict[str, str]] | None = None) -> str:
+    """The report for a run's tables as one HTML string. Evidence links point into ``evidence_dir``.
+
+    Where the evidence rows carry no text, ``texts`` gives the quotes' texts: called once with the
+    sentence ids of every quote shown, it returns their texts (from findings.parquet, say).
+    """
+    reports, errors = results.reports, results.errors
     names = _names()
     ok = reports[reports["status"] == "ok"] if "status" in reports else reports
-    matrix = aggregate.force_theme_matrix(findings) if len(findings) else pd.DataFrame(
-        columns=list(aggregate.MATRIX_COLUMNS))
+    matrix = results.matrix if len(results.matrix) else pd.DataFrame(columns=list(aggregate.MATRIX_COLUMNS))
     themes = sorted(set(matrix["theme"]) | set(results.themes["theme"] if len(results.themes) else []),
                     key=lambda t: names.get(t, t))
     forces = sorted({f for f in ok["force"].dropna()} | set(matrix["force"].dropna()))
     years = sorted({_year(y) for y in ok["year"].dropna()} if "year" in ok else set())
-    long = aggregate.theme_rows(findings) if len(findings) else pd.DataFrame()
+    long, by_theme, by_force = _long_frames(results)
+    empty = long.iloc[:0]
+    texts = texts(_quote_ids(results.matrix, by_theme, by_force)) if texts is not None else {}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -137,9 +163,9 @@ def render(results: Results, title: str = "peel-findings: recurring themes", evi
         _summary_page(results, ok, names),
         _heatmap_page(matrix, themes, forces, names),
         _themes_index(results.themes, themes, names),
-        *(_theme_page(theme, matrix, long, ok, names, evidence_dir) for theme in themes),
+        *(_theme_page(theme, matrix, by_theme.get(theme, empty), ok, names, evidence_dir, texts) for theme in themes),
         _forces_index(forces, matrix),
-        *(_force_page(force, reports, matrix, long, names) for force in forces),
+        *(_force_page(force, reports, matrix, by_force.get(force, empty), names, texts) for force in forces),
     ]
     if len(errors):
         parts.append(f'<section class="page" id="page-errors"><h2>Files that could not be read</h2>{_table(errors)}'
@@ -153,9 +179,10 @@ def render(results: Results, title: str = "peel-findings: recurring themes", evi
     return "\n".join(parts)
 
 
-def write(results: Results, path: str | Path, title: str = "peel-findings: recurring themes") -> Path:
+def write(results: RunTables, path: str | Path, title: str = "peel-findings: recurring themes",
+          texts: Callable[[set[str]], dict[str, str]] | None = None) -> Path:
     path = Path(path)
-    atomic_write_bytes(path, render(results, title).encode("utf-8"))
+    atomic_write_bytes(path, render(results, title, texts=texts).encode("utf-8"))
     return path
 
 
@@ -175,16 +202,15 @@ def _filters(themes: list[str], forces: list[str], years: list[str], names: dict
     )
 
 
-def _summary_page(results: Results, ok: pd.DataFrame, names: dict[str, str]) -> str:
-    findings, reports = results.findings, results.reports
-    n_findings = int(findings["is_finding"].sum()) if len(findings) else 0
+def _summary_page(results: RunTables, ok: pd.DataFrame, names: dict[str, str]) -> str:
+    n_findings, n_sentences = results.n_findings, results.n_sentences
     real = ok["force"].dropna()
     years = sorted({_year(y) for y in ok["year"].dropna()}) if len(ok) else []
     cards = [
         (len(ok), "reports read"),
         (real[real != NATIONAL].nunique(), "forces"),
         (f"{years[0]}–{years[-1]}" if years else "–", "years"),
-        (n_findings, f"findings in {len(findings)} sentences"),
+        (n_findings, f"findings in {n_sentences} sentences"),
         (results.failed, "files not read"),
     ]
     warnings = []
@@ -195,8 +221,7 @@ def _summary_page(results: Results, ok: pd.DataFrame, names: dict[str, str]) -> 
                             "in reports.csv and name them in a metadata file.")
     if len(ok) and ok["year"].isna().any():
         warnings.append(f"{int(ok['year'].isna().sum())} report(s) have no year and are left out of trends.")
-    template = int(findings["template"].sum()) if "template" in findings else 0
-    shared = int(findings["shared_text"].sum()) if "shared_text" in findings else 0
+    template, shared = results.n_template, results.n_shared
     notes = [f"{template} template sentences (grade lines, question headings, methodology) and {shared} sentences "
              "copied into three or more forces' reports are left out of the counts; a copied sentence is counted "
              "once, apart."]
@@ -306,17 +331,18 @@ def _spread_quotes(rows: pd.DataFrame) -> pd.DataFrame:
     return chosen[~chosen["sentence_id"].duplicated()]
 
 
-def _quote(r: Any, reports: pd.DataFrame | None = None) -> str:
+def _quote(r: Any, texts: dict[str, str]) -> str:
     page = f", page {int(r.page)}" if pd.notna(r.page) else ""
     year = _year(r.year)
+    text = getattr(r, "text", None) or texts.get(r.sentence_id, "")
     return (f'<blockquote class="{escape(str(r.polarity))}" data-filter data-force="{escape(str(r.force))}" '
-            f'data-year="{escape(year)}" data-polarity="{escape(str(r.polarity))}">{escape(str(r.text))}'
+            f'data-year="{escape(year)}" data-polarity="{escape(str(r.polarity))}">{escape(str(text))}'
             f'<div class="meta">{escape(str(r.force))}{", " + year if year else ""}{page} · {escape(str(r.polarity))} · '
             f"{escape(str(r.report_id))} · {escape(str(r.sentence_id))}</div></blockquote>")
 
 
 def _theme_page(theme: str, matrix: pd.DataFrame, long: pd.DataFrame, reports: pd.DataFrame,
-                names: dict[str, str], evidence_dir: str) -> str:
+                names: dict[str, str], evidence_dir: str, texts: dict[str, str]) -> str:
     name = names.get(theme, theme)
     cells = matrix[matrix["theme"] == theme].sort_values(["n_negative", "n_findings"], ascending=False)
     rows = "".join(
@@ -328,7 +354,7 @@ def _theme_page(theme: str, matrix: pd.DataFrame, long: pd.DataFrame, reports: p
         + "</tr>"
         for r in cells.itertuples()
     )
-    mine = long[long["theme"] == theme] if len(long) else long
+    mine = long  # this theme's rows
     quotes = _spread_quotes(mine)
     return (
         f'<section class="page" id="page-theme-{_slug(theme)}"><h2>{escape(name)}</h2>'
@@ -340,7 +366,7 @@ def _theme_page(theme: str, matrix: pd.DataFrame, long: pd.DataFrame, reports: p
         "<th>negative share [90% interval]</th><th>estimated negative [90% interval]</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
         f'<h3>Quotes, spread across forces, newest first</h3><div class="quotes">'
-        f'{"".join(_quote(r) for r in quotes.itertuples())}'
+        f'{"".join(_quote(r, texts) for r in quotes.itertuples())}'
         '<p class="meta none hidden">No quote here matches the filters; the evidence file has every finding.</p></div>'
         f'<p class="meta">{len(mine)} findings in all; every one is in the evidence file.</p></section>'
     )
@@ -380,8 +406,22 @@ def _forces_index(forces: list[str], matrix: pd.DataFrame) -> str:
     return f'<section class="page" id="page-forces"><h2>Forces</h2><ul class="links">{items}</ul></section>'
 
 
+def _top_concerns(matrix: pd.DataFrame, force: str) -> pd.DataFrame:
+    """A force's themes with the most negative findings (the force page's top concerns)."""
+    if not len(matrix):
+        return matrix
+    cells = matrix[matrix["force"] == force].sort_values(["n_negative", "n_findings"], ascending=False)
+    return cells[cells["n_negative"] > 0].head(TOP_CONCERNS)
+
+
+def _concern_quotes(rows: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """The newest negative findings of a force on a theme (``rows``: the force's negative rows)."""
+    mine = rows[rows["theme"] == theme]
+    return mine.sort_values("year", ascending=False, na_position="last").head(QUOTES_PER_CONCERN)
+
+
 def _force_page(force: str, reports: pd.DataFrame, matrix: pd.DataFrame, long: pd.DataFrame,
-                names: dict[str, str]) -> str:
+                names: dict[str, str], texts: dict[str, str]) -> str:
     mine = reports[(reports["force"] == force) & (reports["status"] == "ok")] if "status" in reports else \
         reports[reports["force"] == force]
     grade_cols = ["overall_grade", *sorted(c for c in reports.columns if c.startswith("grade_"))]
@@ -397,15 +437,13 @@ def _force_page(force: str, reports: pd.DataFrame, matrix: pd.DataFrame, long: p
               + "".join(f"<th>{escape(c.replace('grade_', '').replace('_', ' '))}</th>" for c in grade_cols)
               + f"</tr></thead><tbody>{''.join(grade_rows)}</tbody></table>") if grade_rows else \
         '<p class="meta">No grades stated in the reports read.</p>'
-    cells = matrix[matrix["force"] == force].sort_values(["n_negative", "n_findings"], ascending=False)
     concerns = []
-    for r in cells[cells["n_negative"] > 0].head(TOP_CONCERNS).itertuples():
-        rows = long[(long["force"] == force) & (long["theme"] == r.theme) & (long["polarity"] == "negative")]
-        quotes = rows.sort_values("year", ascending=False, na_position="last").head(QUOTES_PER_CONCERN)
+    for r in _top_concerns(matrix, force).itertuples():
+        quotes = _concern_quotes(long, r.theme)  # ``long``: this force's negative rows
         concerns.append(f'<div data-filter data-theme="{escape(r.theme)}"><h3><a href="#theme-{_slug(r.theme)}">'
                         f"{escape(names.get(r.theme, r.theme))}</a>: {r.n_negative} of {r.n_findings} findings negative"
                         + (" (few findings)" if r.small_n else "") + "</h3>"
-                        + "".join(_quote(q) for q in quotes.itertuples()) + "</div>")
+                        + "".join(_quote(q, texts) for q in quotes.itertuples()) + "</div>")
     return (f'<section class="page" id="page-force-{_slug(force)}"><h2>{escape(force)}</h2>'
             f"<h3>Grades over the years</h3>{grades}<h3>Top concerns</h3>"
             + ("".join(concerns) or '<p class="meta">No negative themed findings.</p>') + "</section>")
@@ -418,16 +456,3 @@ def _table(frame: pd.DataFrame) -> str:
         for row in frame.itertuples(index=False)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def evidence_tables(results: Results) -> dict[str, pd.DataFrame]:
-    """Per theme, the evidence behind it: every finding with the theme (template and copies marked)."""
-    findings = results.findings
-    if findings.empty:
-        return {}
-    long = aggregate.theme_rows(findings, template=True, shared=True)
-    columns = ["theme", "force", "year", "programme", "report_id", "page", "section", "sentence_id", "polarity", "text",
-               *(c for c in ("template", "shared_text", "repeat_concern") if c in long)]
-    return {theme: rows[columns].sort_values(["force", "year", "sentence_id"], na_position="last")
-            for theme, rows in long.groupby("theme")}
-

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import EmptyFileError, ReadError
+from ..errors import EmptyFileError
 from ..types import Block, Document, Footnote, Table
 from . import units
+from .encoding import decode
 
 
 def read_text(path: str | Path) -> Document:
@@ -20,19 +21,17 @@ def read_text(path: str | Path) -> Document:
     data = path.read_bytes()
     if not data.strip():
         raise EmptyFileError(f"{path}: the file is empty. Check that the export worked and try again.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ReadError(
-                f"{path}: not readable as UTF-8 or Windows-1252 text ({exc.reason}). "
-                "Re-save the file as UTF-8."
-            ) from exc
-    if "\x00" in text:
-        raise ReadError(f"{path}: contains NUL bytes, so it is not a text file. Is it a renamed binary?")
-    return parse_text(text, path=str(path))
+    decoded = decode(data, str(path))
+    if not decoded.text.strip(" \t\r\n\ufeff\x00"):
+        raise EmptyFileError(f"{path}: the file holds no text. Check that the export worked and try again.")
+    doc = parse_text(decoded.text.replace("\x00", ""), path=str(path))
+    if decoded.replaced:
+        from dataclasses import replace
+
+        doc = replace(doc, warnings=(f"{path}: {decoded.replaced} byte(s) are not valid UTF-8 and were replaced "
+                                     "with \ufffd; the rest of the file was read as UTF-8. Re-save the file as UTF-8 "
+                                     "to keep every character.",))
+    return doc
 
 
 def parse_text(text: str, path: str = "<text>") -> Document:

@@ -1,0 +1,241 @@
+"""The findings streamed to disk, one report's rows at a time, in Arrow: nothing per row in Python.
+
+Each report's table goes to ``findings.parquet``, in its CSV layout to ``findings.csv``, and by theme
+to ``evidence/<theme>.csv``; its calibrated scores are added to the count estimates; its finding rows,
+without their text or scores, are kept for the tables and pages. What stays in memory is those
+slim rows and the estimates, never every sentence and never the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import aggregate
+from ..types import ReportRows
+from .tables import csv_layout, struct_matrix
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+
+ROW_GROUP = 50_000  # rows per Parquet row group (reports are gathered until there are this many)
+
+
+# What the tables and pages need of each finding; the text stays on disk (quotes are fetched by id).
+KEPT = ("report_id", "force", "year", "programme", "page", "section", "section_kind", "sentence_id", "is_finding",
+        "polarity", "themes", "question_grade", "repeat_concern", "template", "shared_text")
+# The columns of evidence/<theme>.csv, after ``theme``.
+EVIDENCE_COLUMNS = ("force", "year", "programme", "report_id", "page", "section", "sentence_id", "polarity", "text",
+                    "template", "shared_text", "repeat_concern")
+
+
+@dataclass
+class Streamed:
+    """What streaming the findings leaves in memory: the finding rows without their text, the
+    estimates, counts."""
+
+    dispersion: float = 1.0
+    parts: list[Any] = field(default_factory=list)  # Arrow tables of finding rows
+    accumulators: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    n_sentences: int = 0
+    n_template: int = 0
+    n_shared: int = 0
+    largest: int = 0  # the most rows held at once: one report's
+
+    def add(self, rows: ReportRows) -> None:
+        """One report's rows."""
+        import pyarrow as pa
+
+        table = rows.table
+        self.n_sentences += table.num_rows
+        self.largest = max(self.largest, table.num_rows)
+        template, shared = _flag(table, "template"), _flag(table, "shared_text")
+        self.n_template += int(template.sum())
+        self.n_shared += int(shared.sum())
+        if "theme_scores" in table.column_names:
+            self._estimate(table, ~shared & ~template)
+        finding = _flag(table, "is_finding")
+        kept = table.select([c for c in KEPT if c in table.column_names]).filter(pa.array(finding))
+        keys = pa.array(rows.keys, pa.uint64()).filter(pa.array(finding))
+        self.parts.append(kept.append_column("text_key", keys))
+
+    def _estimate(self, table: Any, counted: np.ndarray) -> None:
+        import pyarrow.compute as pc
+
+        ids, themes = struct_matrix(table.column("theme_scores"))
+        if not self.accumulators:
+            self.accumulators = {by: aggregate.EstimateAccumulator(by, list(ids), dispersion=self.dispersion)
+                                 for by in ((), ("force",))}
+        polarity = polarity_matrix(table.column("polarity_scores"))
+        stated = grade = None
+        if "evidence" in table.column_names:
+            evidence = table.column("evidence")
+            stated = _mask(pc.and_(pc.is_valid(evidence), pc.not_equal(evidence, "")))
+            grade = _mask(pc.equal(evidence, "grade"))
+        probs = aggregate.probabilities(table.column("finding_score").to_numpy(zero_copy_only=False), themes,
+                                        polarity, stated, grade)
+        hard = _hard(table, ids)
+        force = table.column("force")[0].as_py() if table.num_rows else None
+        for by, accumulator in self.accumulators.items():
+            accumulator.add_arrays((force,) if by else (), probs[counted], hard[counted])
+
+    def evidence_frame(self) -> pd.DataFrame:
+        """The finding rows of the run (no text; ``text_key`` instead), as one frame; the parts are let go."""
+        import pandas as pd
+        import pyarrow as pa
+
+        from ..findings import from_arrow
+
+        if not self.parts:
+            return pd.DataFrame(columns=[*KEPT, "text_key"])
+        table = pa.concat_tables(self.parts)
+        self.parts = []
+        return from_arrow(table)
+
+    def overall(self) -> pd.DataFrame | None:
+        return self.accumulators[()].table() if self.accumulators else None
+
+    def by_force(self) -> pd.DataFrame | None:
+        return self.accumulators[("force",)].table() if self.accumulators else None
+
+
+class EvidenceWriter:
+    """evidence/<theme>.csv, one file per theme, appended report by report: every finding with the theme
+    (template and copies marked), in report order."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writers: dict[str, Any] = {}
+
+    def add(self, table: Any) -> None:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from .tables import FREE_TEXT, guard_text
+
+        findings = table.filter(pa.array(_flag(table, "is_finding")))
+        if not findings.num_rows:
+            return
+        themes = findings.column("themes")
+        parents = pc.list_parent_indices(themes)
+        flat = pc.list_flatten(themes)
+        rows = findings.select([c for c in EVIDENCE_COLUMNS if c in findings.column_names]).take(parents)
+        rows = pa.table({"theme": flat, **{name: guard_text(rows.column(name)) if name in FREE_TEXT else
+                                           rows.column(name) for name in rows.column_names}})
+        encoded = pc.dictionary_encode(flat).combine_chunks() if hasattr(flat, "combine_chunks") else \
+            pc.dictionary_encode(flat)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        order = np.argsort(codes, kind="stable")  # rows grouped by theme, in report order within each
+        rows = rows.take(pa.array(order))
+        starts = np.searchsorted(codes[order], np.arange(len(encoded.dictionary) + 1))
+        for code, theme in enumerate(encoded.dictionary.to_pylist()):
+            if starts[code + 1] > starts[code]:
+                self._writer(theme, rows.schema).write_table(rows.slice(starts[code], starts[code + 1] - starts[code]))
+
+    def _writer(self, theme: str, schema: Any) -> Any:
+        import pyarrow.csv as pacsv
+
+        from .html import _slug
+
+        if theme not in self.writers:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.writers[theme] = pacsv.CSVWriter(self.folder / f"{_slug(theme)}.csv", schema)
+        return self.writers[theme]
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+
+def write_findings(stream: Iterable[ReportRows], folder: Path, dispersion: float,
+                   evidence: Path | None = None) -> Streamed:
+    """findings.parquet and findings.csv in ``folder`` (and, with ``evidence``, the evidence files there)
+    from the stream of reports' rows."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    streamed = Streamed(dispersion=dispersion)
+    writer = csv_writer = None
+    evidence_writer = EvidenceWriter(evidence) if evidence is not None else None
+    batch: list[Any] = []
+    try:
+        for rows in stream:
+            table = rows.table
+            if writer is None:
+                writer = pq.ParquetWriter(folder / "findings.parquet", table.schema)
+            table = table.cast(writer.schema)
+            batch.append(table)
+            if sum(t.num_rows for t in batch) >= ROW_GROUP:
+                writer.write_table(pa.concat_tables(batch))
+                batch = []
+            layout = csv_layout(table)
+            if csv_writer is None:
+                csv_writer = pacsv.CSVWriter(folder / "findings.csv", layout.schema)
+            csv_writer.write_table(layout)
+            if evidence_writer is not None:
+                evidence_writer.add(table)
+            streamed.add(ReportRows(table, rows.keys))
+        if batch:
+            writer.write_table(pa.concat_tables(batch))
+    finally:
+        for open_writer in (writer, csv_writer, evidence_writer):
+            if open_writer is not None:
+                open_writer.close()
+    if writer is None:
+        empty = _empty_findings()
+        empty.to_parquet(folder / "findings.parquet", index=False)
+        empty.to_csv(folder / "findings.csv", index=False)
+    return streamed
+
+
+def polarity_matrix(column: Any) -> np.ndarray:
+    """Polarity scores as rows x 4 in `aggregate.POLARITY_ORDER` (0 where the model has no such class)."""
+    import numpy as np
+
+    names, matrix = struct_matrix(column)
+    out = np.zeros((matrix.shape[0], len(aggregate.POLARITY_ORDER)))
+    for k, polarity in enumerate(aggregate.POLARITY_ORDER):
+        if polarity in names:
+            out[:, k] = np.nan_to_num(matrix[:, names.index(polarity)])
+    return out
+
+
+def _hard(table: Any, ids: tuple[str, ...]) -> np.ndarray:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    themes = table.column("themes")
+    parents = pc.list_parent_indices(themes).to_numpy(zero_copy_only=False).astype(np.int64)
+    position = {t: j for j, t in enumerate(ids)}
+    values = pc.list_flatten(themes).to_pylist()
+    columns = np.fromiter((position.get(v, -1) for v in values), dtype=np.int64, count=len(values))
+    return aggregate.hard_counts(_flag(table, "is_finding"), table.column("polarity").to_numpy(zero_copy_only=False),
+                                 parents, columns, len(ids))
+
+
+def _mask(values: Any) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return pc.fill_null(values, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _flag(table: Any, column: str) -> np.ndarray:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if column not in table.column_names:
+        return np.zeros(table.num_rows, dtype=bool)
+    return pc.fill_null(table.column(column), False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _empty_findings() -> pd.DataFrame:
+    import pandas as pd
+
+    from ..findings import FINDING_COLUMNS
+
+    return pd.DataFrame(columns=[*FINDING_COLUMNS, "shared_text"])
