@@ -66,3 +66,23 @@ def test_a_streamed_run_writes_what_analyse_computes(tmp_path):
     assert themes[["theme", "polarity", "n_forces", "n_findings"]].values.tolist() == \
         expected[["theme", "polarity", "n_forces", "n_findings"]].values.tolist()
     assert themes["estimate"].round(2).tolist() == pytest.approx(expected["estimate"].round(2).tolist())
+
+
+@pytest.mark.parametrize("writer", ["run", "write_results"])
+def test_the_force_by_theme_estimates_written_are_the_in_memory_ones(tmp_path, writer):
+    from peel_findings import aggregate
+    from peel_findings.outputs import write_results
+
+    corpus = write_corpus(tmp_path / "in", 4, seed=5)[0].parent
+    in_memory = analyse([corpus])
+    if writer == "run":
+        run_module.run([corpus], tmp_path / "out", config=RunConfig(jobs=1, timeout=None))
+    else:  # every report's rows in one table
+        write_results(in_memory, tmp_path / "out")
+    written = pd.read_excel(tmp_path / "out" / "evidence.xlsx", sheet_name="force x theme")
+    expected = aggregate.force_theme_matrix(in_memory.findings, dispersion=in_memory.dispersion)
+    key = ["force", "theme"]
+    both = written.merge(expected, on=key, suffixes=("_written", "_expected"))
+    assert len(both) == len(expected) > 10 and both["force"].nunique() == 4
+    assert both["estimate_negative_written"].round(2).tolist() == \
+        both["estimate_negative_expected"].astype(float).round(2).tolist()

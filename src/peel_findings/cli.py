@@ -105,14 +105,12 @@ def run(
     ] = None,
 ) -> None:
     """Read, classify and aggregate reports: findings, reports, themes, errors tables and report.html in DIR."""
-    from .batch import RunConfig
     from .batch import run as run_batch
 
     progress = _Progress()
     with _user_errors():
-        config = RunConfig(jobs=jobs, timeout=timeout or None, memory_mb=memory_mb or None,
-                           max_file_mb=max_file_mb or None, max_pages=max_pages or None,
-                           use_structure=not no_structure, scheduler=scheduler, engine=engine)
+        config = _config(jobs, timeout, memory_mb, max_file_mb, max_pages, engine,
+                         use_structure=not no_structure, scheduler=scheduler)
         try:
             results = run_batch(inputs, out, model=model, config=config, resume=resume, metadata=metadata,
                                 on_start=progress.start, on_file=lambda r: progress.advance(r.path))
@@ -120,6 +118,15 @@ def run(
             progress.stop()
     _summary(results, out)
     raise typer.Exit(1 if results.failed else 0)
+
+
+def _config(jobs: int, timeout: float, memory_mb: int, max_file_mb: float, max_pages: int, engine: str,
+            **more: Any) -> Any:
+    """The run settings from the command's limits (0 means no limit)."""
+    from .batch import RunConfig
+
+    return RunConfig(jobs=jobs, timeout=timeout or None, memory_mb=memory_mb or None, max_file_mb=max_file_mb or None,
+                     max_pages=max_pages or None, engine=engine, **more)
 
 
 def _summary(results: Any, out: Path) -> None:
@@ -160,13 +167,11 @@ def extract(
     engine: Engine = DEFAULT_ENGINE,
 ) -> None:
     """Read and segment reports (no model): DIR/sentences.parquet and DIR/sentences.csv."""
-    from .batch import RunConfig
     from .batch import extract as run_extract
 
     progress = _Progress()
     with _user_errors():
-        config = RunConfig(jobs=jobs, timeout=timeout or None, memory_mb=memory_mb or None,
-                           max_file_mb=max_file_mb or None, max_pages=max_pages or None, engine=engine)
+        config = _config(jobs, timeout, memory_mb, max_file_mb, max_pages, engine)
         try:
             sentences, errors = run_extract(inputs, out, config=config, on_start=progress.start,
                                             on_file=progress.advance)

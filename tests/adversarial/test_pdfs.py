@@ -62,3 +62,12 @@ def test_fuzz_200_mutated_pdfs_never_crash_hang_or_poison_a_run(tmp_path):
     assert again.exit_code == result.exit_code
     assert pd.read_csv(out / "reports.csv").equals(reports)
     os.sync()
+
+
+def test_pdfminer_warnings_do_not_flood_stderr():
+    import logging
+
+    from peel_findings import read_report
+
+    read_report(SEED_PDF, engine="pdfplumber")
+    assert logging.getLogger("pdfminer").getEffectiveLevel() >= logging.ERROR

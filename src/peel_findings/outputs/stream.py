@@ -63,6 +63,7 @@ class Streamed:
         self.parts.append(kept.append_column("text_key", keys))
 
     def _estimate(self, table: Any, counted: np.ndarray) -> None:
+        import numpy as np
         import pyarrow.compute as pc
 
         ids, themes = struct_matrix(table.column("theme_scores"))
@@ -78,9 +79,11 @@ class Streamed:
         probs = aggregate.probabilities(table.column("finding_score").to_numpy(zero_copy_only=False), themes,
                                         polarity, stated, grade)
         hard = _hard(table, ids)
-        force = table.column("force")[0].as_py() if table.num_rows else None
-        for by, accumulator in self.accumulators.items():
-            accumulator.add_arrays((force,) if by else (), probs[counted], hard[counted])
+        self.accumulators[()].add_arrays((), probs[counted], hard[counted])
+        forces = table.column("force").to_pylist()  # one force per report, but a table may hold several
+        for force in dict.fromkeys(forces):
+            rows = counted & np.fromiter((f == force for f in forces), dtype=bool, count=len(forces))
+            self.accumulators[("force",)].add_arrays((force,), probs[rows], hard[rows])
 
     def evidence_frame(self) -> pd.DataFrame:
         """The finding rows of the run (no text; ``text_key`` instead), as one frame; the parts are let go."""

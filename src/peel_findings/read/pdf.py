@@ -20,6 +20,8 @@ def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
     path = Path(path)
     check_signature(path)
     import pdfplumber
+
+    _quiet_pdfminer()
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     pages: list[layout.PageWords] = []
@@ -89,3 +91,10 @@ def _ruled_tables(page: object) -> tuple[layout.RuledTable, ...]:
         found.append(layout.RuledTable(bbox=tuple(float(v) for v in table.bbox), rows=cells))  # type: ignore[arg-type]
     return tuple(found)
 
+
+def _quiet_pdfminer() -> None:
+    """pdfminer logs a warning for every odd font or object in real PDFs ("Could not get FontBBox");
+    they say nothing a user can act on, and a damaged file still ends in its error row."""
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
