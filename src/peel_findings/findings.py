@@ -145,7 +145,10 @@ def to_arrow(frame: pd.DataFrame, schema: Any) -> Any:
 
 def from_arrow(table: Any) -> pd.DataFrame:
     """An Arrow findings table as the frame `classify` and `analyse` give: lists and dicts as Python
-    objects (a struct's missing scores left out), ``year`` and ``page`` nullable integers."""
+    objects (a struct's missing scores left out), ``year`` and ``page`` nullable integers, text as
+    Python strings (dictionary-encoded columns as categoricals)."""
+    import pandas as pd
+
     frame = table.to_pandas(types_mapper=None)
     for column in ("theme_scores", "polarity_scores"):
         if column in frame:
@@ -157,6 +160,6 @@ def from_arrow(table: Any) -> pd.DataFrame:
         if column in frame:
             frame[column] = frame[column].astype("Int64")
     for column in _TEXT_COLUMNS:
-        if column in frame:
+        if column in frame and not isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame

@@ -77,7 +77,6 @@ def plan(outcomes: list[Outcome], overrides: dict[str, dict[str, Any]] | None = 
          mode: str = "findings") -> Plan:
     """The run's plan from every file's outcome (in any order): stable, whatever order files finished in."""
     import numpy as np
-    import pandas as pd
 
     ids = unique_report_ids([o.path for o in outcomes])
     rows, parts, errors, discarded = [], [], [], []

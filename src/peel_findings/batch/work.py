@@ -52,7 +52,6 @@ class Job:
     engine: str = "pdfium"
     inline: bool = False
 
-
     def warm_up(self) -> None:
         """Import what every file needs (once per worker, before its first file), so that no file's time
         limit pays for the imports. The model itself still loads only when a file needs it."""

@@ -1,9 +1,10 @@
 """Writing a run's results: findings (Parquet, CSV) streamed report by report, the tables, the evidence
 files, the HTML report and the run manifest, written aside and moved into place as one set.
 
-The findings are never all in memory: each report's rows go to ``findings.parquet`` and
-``findings.csv`` as they come, feed the count estimates, and leave behind only the rows that are
-findings (without their score dictionaries), which every table and page is built from.
+The findings are never all in memory: each report's rows go to ``findings.parquet``,
+``findings.csv`` and the evidence files as they come, and feed the count estimates; what stays is
+the finding rows without their text or scores, which every table and page is built from (the
+report's quotes are read back from ``findings.parquet`` by id).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def write_run(
         write_table(reports, staging, "reports", parquet=False)
         write_table(tables.themes, staging, "themes", parquet=False)
         write_table(errors, staging, "errors", parquet=False)
-        workbook = _in_parallel(write_workbook, tables, staging)
+        workbook = _in_parallel(write_workbook, workbook_sheets(tables, staging), staging)
         write_report(tables, staging)
         workbook()
         if manifest is not None:
@@ -116,21 +117,22 @@ def quote_texts(findings: Path, ids: set[str]) -> dict[str, str]:
     return texts
 
 
-def _in_parallel(write: Any, tables: RunTables, folder: Path) -> Any:
-    """Start ``write(tables, folder)`` in a forked process (Linux, macOS) and return a function that waits
-    for it and raises if it failed; where forking is not available, write now."""
+def _in_parallel(write: Any, sheets: Any, folder: Path) -> Any:
+    """Start ``write(sheets, folder)`` in a forked process (Linux, macOS) and return a function that waits
+    for it; where forking is not available, or the process fails, write in this one. ``write`` must
+    use plain Python only: a forked child must not touch the thread pools of Arrow or BLAS."""
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        write(tables, folder)
+        write(sheets, folder)
         return lambda: None
-    process = multiprocessing.get_context("fork").Process(target=write, args=(tables, folder), daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=write, args=(sheets, folder), daemon=True)
     process.start()
 
     def wait() -> None:
         process.join()
         if process.exitcode != 0:  # write it here instead, so the error (if any) is ours to report
-            write(tables, folder)
+            write(sheets, folder)
 
     return wait
 
@@ -168,18 +170,17 @@ def _publish(staging: Path, out: Path) -> list[Path]:
     return written
 
 
-def write_workbook(tables: RunTables, folder: Path) -> Path:
-    """evidence.xlsx in ``folder``, for analysts in Excel: one sheet per table, one per core theme with its
-    quotes (read from the evidence files already written there, one theme at a time)."""
+def workbook_sheets(tables: RunTables, folder: Path) -> list[tuple[str, list[str], Any]]:
+    """The sheets of evidence.xlsx: the tables as rows of plain values, then one sheet per core theme
+    whose rows are read, when written, from the evidence file already in ``folder``."""
     import pandas as pd
 
     from .. import aggregate
     from ..taxonomy import load_taxonomy
     from .files import csv_safe
-    from .xlsx import write_xlsx
 
     findings = tables.evidence
-    sheets = {
+    frames = {
         "themes": tables.themes,
         "force x theme": tables.matrix,
         "by year": aggregate.theme_by_year(findings, tables.reports) if len(findings) else pd.DataFrame(),
@@ -187,19 +188,51 @@ def write_workbook(tables: RunTables, folder: Path) -> Path:
         "reports": tables.reports,
         "errors": tables.errors,
     }
+    sheets: list[tuple[str, list[str], Any]] = []
+    for name, frame in frames.items():
+        safe = csv_safe(frame)
+        sheets.append((name, [str(c) for c in safe.columns], list(safe.itertuples(index=False, name=None))))
+    for theme in load_taxonomy().core:
+        sheets.append((theme, [], folder / EVIDENCE_DIR / f"{html._slug(theme)}.csv"))
+    return sheets
 
-    def quotes(theme: str) -> pd.DataFrame:
-        source = folder / EVIDENCE_DIR / f"{html._slug(theme)}.csv"
-        if not source.exists():
-            return pd.DataFrame(columns=["force", "year", "polarity", "text"])
-        return pd.read_csv(source, keep_default_na=False, na_values=[""]).drop(columns=["theme"])  # already safe
 
-    def all_sheets() -> Any:
-        for name, frame in sheets.items():
-            frame = csv_safe(frame)
-            yield name, list(map(str, frame.columns)), frame.itertuples(index=False, name=None)
-        for theme in load_taxonomy().core:
-            frame = quotes(theme)
-            yield theme, list(map(str, frame.columns)), frame.itertuples(index=False, name=None)
+def write_workbook(sheets: list[tuple[str, list[str], Any]], folder: Path) -> Path:
+    """evidence.xlsx in ``folder`` from `workbook_sheets`. Plain Python only (the standard library's csv,
+    zipfile), so that it is safe to run in a forked process."""
+    from .xlsx import write_xlsx
 
-    return write_xlsx(resolve_inside(folder, "evidence.xlsx"), all_sheets())
+    def expanded() -> Any:
+        for name, columns, rows in sheets:
+            if isinstance(rows, Path):
+                columns, rows = _evidence_rows(rows)
+            yield name, columns, rows
+
+    return write_xlsx(folder / "evidence.xlsx", expanded())
+
+
+def _evidence_rows(path: Path) -> tuple[list[str], Any]:
+    """An evidence file's columns (without ``theme``) and rows, typed back: numbers, flags (already
+    spreadsheet-safe as written)."""
+    import csv
+
+    if not path.exists():
+        return ["force", "year", "polarity", "text"], iter(())
+    handle = open(path, encoding="utf-8", newline="")
+    reader = csv.reader(handle)
+    header = next(reader, [])
+
+    def rows() -> Any:
+        with handle:
+            for row in reader:
+                yield tuple(_typed(v) for v in row[1:])
+
+    return header[1:], rows()
+
+
+def _typed(value: str) -> Any:
+    if value in ("true", "false"):
+        return value == "true"
+    if value.isdigit() and len(value) < 10:
+        return int(value)
+    return value if value != "" else None

@@ -25,8 +25,10 @@ ROW_GROUP = 50_000  # rows per Parquet row group (reports are gathered until the
 
 
 # What the tables and pages need of each finding; the text stays on disk (quotes are fetched by id).
-KEPT = ("report_id", "force", "year", "programme", "page", "section", "section_kind", "sentence_id", "is_finding",
-        "polarity", "themes", "question_grade", "repeat_concern", "template", "shared_text")
+KEPT = ("report_id", "force", "year", "page", "sentence_id", "is_finding", "polarity", "themes", "repeat_concern",
+        "template", "shared_text")
+# Of those, the ones with few distinct values: kept dictionary-encoded (categorical in pandas).
+REPEATED = ("report_id", "force", "polarity")
 # The columns of evidence/<theme>.csv, after ``theme``.
 EVIDENCE_COLUMNS = ("force", "year", "programme", "report_id", "page", "section", "sentence_id", "polarity", "text",
                     "template", "shared_text", "repeat_concern")
@@ -43,24 +45,27 @@ class Streamed:
     n_sentences: int = 0
     n_template: int = 0
     n_shared: int = 0
-    largest: int = 0  # the most rows held at once: one report's
+    largest: int = 0  # the most rows of one report
 
     def add(self, rows: ReportRows) -> None:
         """One report's rows."""
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         table = rows.table
         self.n_sentences += table.num_rows
-        self.largest = max(self.largest, table.num_rows)
         template, shared = _flag(table, "template"), _flag(table, "shared_text")
         self.n_template += int(template.sum())
         self.n_shared += int(shared.sum())
         if "theme_scores" in table.column_names:
             self._estimate(table, ~shared & ~template)
-        finding = _flag(table, "is_finding")
-        kept = table.select([c for c in KEPT if c in table.column_names]).filter(pa.array(finding))
-        keys = pa.array(rows.keys, pa.uint64()).filter(pa.array(finding))
-        self.parts.append(kept.append_column("text_key", keys))
+        finding = pa.array(_flag(table, "is_finding"))
+        kept = table.select([c for c in KEPT if c in table.column_names]).filter(finding)
+        for name in REPEATED:
+            if name in kept.column_names:
+                kept = kept.set_column(kept.column_names.index(name), name,
+                                       pc.dictionary_encode(kept.column(name)))
+        self.parts.append(kept.append_column("text_key", pa.array(rows.keys, pa.uint64()).filter(finding)))
 
     def _estimate(self, table: Any, counted: np.ndarray) -> None:
         import numpy as np
@@ -94,7 +99,7 @@ class Streamed:
 
         if not self.parts:
             return pd.DataFrame(columns=[*KEPT, "text_key"])
-        table = pa.concat_tables(self.parts)
+        table = pa.concat_tables(self.parts, promote_options="permissive").unify_dictionaries()
         self.parts = []
         return from_arrow(table)
 
@@ -157,7 +162,9 @@ class EvidenceWriter:
 def write_findings(stream: Iterable[ReportRows], folder: Path, dispersion: float,
                    evidence: Path | None = None) -> Streamed:
     """findings.parquet and findings.csv in ``folder`` (and, with ``evidence``, the evidence files there)
-    from the stream of reports' rows."""
+    from the stream of reports' rows. Reports are gathered until they hold `ROW_GROUP` rows, and each
+    such batch is written and counted at once (one Parquet row group, a few Arrow calls per batch)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
@@ -165,26 +172,34 @@ def write_findings(stream: Iterable[ReportRows], folder: Path, dispersion: float
     streamed = Streamed(dispersion=dispersion)
     writer = csv_writer = None
     evidence_writer = EvidenceWriter(evidence) if evidence is not None else None
-    batch: list[Any] = []
+    tables: list[Any] = []
+    keys: list[Any] = []
+
+    def flush() -> None:
+        nonlocal csv_writer
+        table = pa.concat_tables(tables).combine_chunks()
+        writer.write_table(table)
+        layout = csv_layout(table)
+        if csv_writer is None:
+            csv_writer = pacsv.CSVWriter(folder / "findings.csv", layout.schema)
+        csv_writer.write_table(layout)
+        if evidence_writer is not None:
+            evidence_writer.add(table)
+        streamed.add(ReportRows(table, np.concatenate(keys)))
+        tables.clear()
+        keys.clear()
+
     try:
         for rows in stream:
-            table = rows.table
             if writer is None:
-                writer = pq.ParquetWriter(folder / "findings.parquet", table.schema)
-            table = table.cast(writer.schema)
-            batch.append(table)
-            if sum(t.num_rows for t in batch) >= ROW_GROUP:
-                writer.write_table(pa.concat_tables(batch))
-                batch = []
-            layout = csv_layout(table)
-            if csv_writer is None:
-                csv_writer = pacsv.CSVWriter(folder / "findings.csv", layout.schema)
-            csv_writer.write_table(layout)
-            if evidence_writer is not None:
-                evidence_writer.add(table)
-            streamed.add(ReportRows(table, rows.keys))
-        if batch:
-            writer.write_table(pa.concat_tables(batch))
+                writer = pq.ParquetWriter(folder / "findings.parquet", rows.table.schema)
+            tables.append(rows.table.cast(writer.schema))
+            keys.append(np.asarray(rows.keys, dtype=np.uint64))
+            streamed.largest = max(streamed.largest, rows.table.num_rows)
+            if sum(t.num_rows for t in tables) >= ROW_GROUP:
+                flush()
+        if tables:
+            flush()
     finally:
         for open_writer in (writer, csv_writer, evidence_writer):
             if open_writer is not None:

@@ -33,7 +33,6 @@ def csv_layout(table: Any) -> Any:
     scores, the chosen polarity's score), lists ``; ``-joined, and every text cell spreadsheet-safe."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     n = table.num_rows
     names, columns = [], []
