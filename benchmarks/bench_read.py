@@ -43,7 +43,7 @@ def main() -> None:
     if ofsted.is_dir():
         sets["Ofsted/CQC PDFs (../shared)"] = sorted(ofsted.glob("*.pdf"))
     read_report(ROOT / "samples" / "peel-effectiveness-2015-gloucestershire.txt")  # load spaCy once
-    print(f"| files | pages | extract_text pages/s | read_report pages/s | ratio (read_report / extract_text) |")
+    print("| files | pages | extract_text pages/s | read_report pages/s | ratio (read_report / extract_text) |")
     print("|---|---|---|---|---|")
     for name, files in sets.items():
         raw = min(timed(raw_extract, files)[0] for _ in range(args.repeat))
