@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "peel_findings"
 
 # Rooms from the bottom up: a module may import from its own room or a lower one, never a higher one.
 LAYERS = (
-    ("_version", "errors"),
+    ("_version", "errors", "_lazy"),
     ("types", "_files"),
     ("taxonomy",),
     ("read", "segment", "model"),
@@ -161,3 +161,9 @@ def test_architecture_peel_help_loads_no_heavy_library():
             "for args in (['--help'], ['run', '--help'], ['train', '--help']):\n"
             "    assert CliRunner().invoke(app, args).exit_code == 0")
     assert _loaded_after(code) == []
+
+
+def test_architecture_checking_the_model_on_disk_loads_no_scikit_learn():
+    # A resumed run with every file cached checks the model's hashes but never loads it.
+    code = "from peel_findings.model.store import model_identity\nassert model_identity()['model']"
+    assert not {"sklearn", "scipy", "skops"} & set(_loaded_after(code))

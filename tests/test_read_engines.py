@@ -139,3 +139,30 @@ def test_read_engines_same_ruled_tables_in_a_word_processor_pdf():
     tables = {engine: read_document(path, engine=engine).tables for engine in PDF_ENGINES}
     assert any(len(t.rows) > 1 and len(t.rows[0]) > 1 for t in tables["pdfplumber"])  # a ruled grid is there
     assert tables["pdfium"] == tables["pdfplumber"]
+
+
+def test_read_engines_pdfium_text_object_addresses_match_the_ctypes_cast():
+    # the character loop asks PDFium for each character's text object through a prototype returning an
+    # int; it must give the address the library's own binding gives, for every character of a page
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    from peel_findings.read.pdfium import _object_address
+
+    address = _object_address(raw)
+    pdf = pypdfium2.PdfDocument(str(FAMILIES / "lo-101-nottinghamshire-police.pdf"))
+    try:
+        page = pdf[0]
+        textpage = raw.FPDFText_LoadPage(page.raw)
+        try:
+            count = raw.FPDFText_CountChars(textpage)
+            fast = [address(textpage, i) for i in range(count)]
+            bound = [ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value for i in range(count)]
+        finally:
+            raw.FPDFText_ClosePage(textpage)
+        page.close()
+    finally:
+        pdf.close()
+    assert count > 100 and fast == bound and len(set(fast) - {None}) > 1

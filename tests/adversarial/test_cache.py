@@ -64,6 +64,38 @@ def test_a_damaged_or_edited_shard_is_discarded_and_its_file_redone(tmp_path, ki
     shards.load(victim)  # written again, and good
 
 
+def test_a_shard_keeps_its_text_hashes_and_refuses_a_wrong_count(tmp_path):
+    import numpy as np
+    import pyarrow as pa
+
+    from peel_findings.aggregate import text_keys
+
+    texts = ["Crime is allocated well.", "Supervision is   weak.", "Crime is allocated  well."]
+    table = pa.table({"text": texts})
+    keys = text_keys(texts)
+    stored = shards.loads(shards.dumps(table, {"report_id": "r"}, [], "print", keys))
+    assert np.frombuffer(stored.keys, dtype="<u8").tolist() == np.asarray(keys, dtype=np.uint64).tolist()
+    with pytest.raises(shards.ShardError, match="2 text hashes for 3 rows"):
+        shards.loads(shards.dumps(table, {"report_id": "r"}, [], "print", keys[:2]))
+
+
+def test_a_resumed_run_finds_the_same_copies_across_forces(tmp_path):
+    # text hashes now come from the shards, not from the text: shared_text must not change
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    copied = "The force has not yet addressed the backlog of digital devices awaiting examination."
+    for force in ("Kent Police", "Essex Police", "Surrey Police"):
+        text = generators.short_report(force) + "\n\n" + copied + "\n"
+        (corpus / f"{force.split()[0].lower()}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    _run(corpus, out)
+    first = pd.read_parquet(out / "findings.parquet")
+    _run(corpus, out)
+    second = pd.read_parquet(out / "findings.parquet")
+    assert first[first["text"] == copied]["shared_text"].tolist() == [True] * 3
+    pd.testing.assert_frame_equal(first, second)
+
+
 def test_limit_failures_are_never_cached_and_a_higher_limit_retries(tmp_path):
     corpus = _corpus(tmp_path / "in")
     first = analyse([corpus], config=RunConfig(timeout=None, max_file_mb=0.0001), cache_dir=tmp_path / "out")

@@ -22,8 +22,8 @@ from typing import Any
 from .._files import atomic_write_bytes
 
 SHARD_DIR = ".peel-cache"
-FORMAT = 3
-_MAGIC = b"PEELSHARD3"
+FORMAT = 4
+_MAGIC = b"PEELSHARD4"
 _TAIL = struct.Struct("<Q")  # length of the JSON trailer
 
 
@@ -38,6 +38,7 @@ class Shard:
     table: Any  # pyarrow.Table
     report: dict[str, Any]
     errors: list[dict[str, str]]
+    keys: bytes = b""  # one little-endian uint64 per row: its text's hash (`aggregate.text_keys`)
 
 
 def fingerprint(settings: dict[str, Any]) -> str:
@@ -65,8 +66,12 @@ def clean(value: Any) -> Any:
     return value
 
 
-def dumps(table: Any, report: dict[str, Any], errors: list[dict[str, str]], print_: str) -> bytes:
-    """One file's result as shard bytes: Arrow body, JSON trailer, SHA-256, trailer length, magic."""
+def dumps(table: Any, report: dict[str, Any], errors: list[dict[str, str]], print_: str, keys: Any = ()) -> bytes:
+    """One file's result as shard bytes: Arrow body, JSON trailer, SHA-256, trailer length, magic.
+    ``keys`` (the rows' text hashes) go into the trailer, so a resumed run need not hash the text again."""
+    import base64
+
+    import numpy as np
     import pyarrow as pa
 
     sink = pa.BufferOutputStream()
@@ -74,8 +79,9 @@ def dumps(table: Any, report: dict[str, Any], errors: list[dict[str, str]], prin
     with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")) as writer:
         writer.write_table(table)
     body = sink.getvalue().to_pybytes()
+    packed = base64.b64encode(np.asarray(keys, dtype="<u8").tobytes()).decode("ascii")
     trailer = json.dumps({"format": FORMAT, "fingerprint": print_, "report": clean(report),
-                          "errors": [clean(dict(e)) for e in errors]},
+                          "errors": [clean(dict(e)) for e in errors], "keys": packed},
                          ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
     digest = hashlib.sha256(body + trailer).digest()
     return body + trailer + digest + _TAIL.pack(len(trailer)) + _MAGIC
@@ -84,6 +90,8 @@ def dumps(table: Any, report: dict[str, Any], errors: list[dict[str, str]], prin
 def loads(data: bytes, print_: str | None = None, verify: bool = True) -> Shard:
     """A shard from its bytes, checked: raises `ShardError` saying what is wrong. ``verify=False`` skips
     the checksum (for a shard this run has just checked or written)."""
+    import base64
+
     import pyarrow as pa
 
     end = len(data) - len(_MAGIC)
@@ -107,7 +115,13 @@ def loads(data: bytes, print_: str | None = None, verify: bool = True) -> Shard:
         raise ShardError("made with other settings or another model")
     if not isinstance(meta.get("report"), dict) or not isinstance(meta.get("errors"), list):
         raise ShardError("its trailer lacks the report row or the error rows")
-    return Shard(table, meta["report"], meta["errors"])
+    try:
+        keys = base64.b64decode(meta.get("keys", ""), validate=True)
+    except (TypeError, ValueError) as exc:
+        raise ShardError("its text hashes are not base64") from exc
+    if len(keys) != 8 * table.num_rows:
+        raise ShardError(f"it holds {len(keys) // 8} text hashes for {table.num_rows} rows")
+    return Shard(table, meta["report"], meta["errors"], keys)
 
 
 def save(path: Path, data: bytes) -> None:

@@ -120,7 +120,7 @@ def _work(path: Path, job: Job) -> Outcome:
     if not job.inline and shard.exists():
         try:
             stored = shards.load(shard, job.print_)
-            return Outcome(str(path), stored.report, tuple(stored.errors), str(shard), _keys(stored.table),
+            return Outcome(str(path), stored.report, tuple(stored.errors), str(shard), _stored_keys(stored),
                            cached=True)
         except shards.ShardError as exc:
             discarded = f"{shard}: {exc}"
@@ -130,7 +130,7 @@ def _work(path: Path, job: Job) -> Outcome:
     keys = _keys(table)
     if any(e["kind"] in RETRY_KINDS for e in result.errors):
         return Outcome(str(path), result.report, result.errors, discarded=discarded)
-    data = shards.dumps(table, result.report, list(result.errors), job.print_)
+    data = shards.dumps(table, result.report, list(result.errors), job.print_, keys)
     if job.inline:
         return Outcome(str(path), result.report, result.errors, str(shard), keys, discarded=discarded, data=data)
     shards.save(shard, data)
@@ -195,6 +195,13 @@ def _keys(table: Any) -> np.ndarray:
     return text_keys(table.column("text").to_pylist())
 
 
+def _stored_keys(stored: shards.Shard) -> np.ndarray:
+    """The text hashes a shard keeps, as `_keys` made them."""
+    import numpy as np
+
+    return np.frombuffer(stored.keys, dtype="<u8").astype(np.uint64)
+
+
 class StatIndex:
     """Which cached shard a file has, from its status alone (path, size, modification time, inode), so that
     a re-run takes unchanged files from the cache without opening them or starting a worker.
@@ -240,7 +247,7 @@ class StatIndex:
             stored = shards.load(shard, print_)
         except shards.ShardError:
             return None  # a worker will hash the file, and deal with the shard
-        return Outcome(path, stored.report, tuple(stored.errors), str(shard), _keys(stored.table), cached=True)
+        return Outcome(path, stored.report, tuple(stored.errors), str(shard), _stored_keys(stored), cached=True)
 
     def save(self, outcomes: list[Outcome]) -> None:
         """Remember the status of every file of this run that has a shard."""

@@ -19,11 +19,13 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._files import atomic_write_bytes, sha256_file
 from ..errors import ModelError
-from .model import Model, ThemeHeads
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Model
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
@@ -99,9 +101,6 @@ def save_model(model: Model, directory: str | Path) -> Path:
                        (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     model.metadata = metadata
     return directory
-
-
-_CACHE: dict[tuple[str, float], Model] = {}
 
 
 def metadata_sha256(metadata: dict[str, Any]) -> str:
@@ -180,7 +179,7 @@ def metadata_problems(metadata: dict[str, Any]) -> list[str]:
 def model_identity(model: Any = None) -> dict[str, Any]:
     """What identifies a model in the resume fingerprint, and its estimate dispersion, without loading
     it: a `Model`'s metadata, or a folder's (checked by `check_model`)."""
-    metadata = model.metadata if isinstance(model, Model) else check_model(model)
+    metadata = check_model(model) if model is None or isinstance(model, (str, Path)) else model.metadata
     return {"model": metadata.get("model_sha256"), "metadata": metadata.get("metadata_sha256"),
             "dispersion": float(metadata.get("estimate_dispersion", 1.0))}
 
@@ -202,6 +201,8 @@ def load_model(path: str | Path | None = None) -> Model:
             return _CACHE[key]
     metadata = check_model(directory)
     import skops.io as sio
+
+    from .model import Model, ThemeHeads
 
     try:
         parts = sio.load(model_file, trusted=TRUSTED_TYPES)

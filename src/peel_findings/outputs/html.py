@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from html import escape
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -122,12 +122,12 @@ def _long_frames(results: RunTables) -> tuple[pd.DataFrame, dict[str, pd.DataFra
     return long, by_theme, by_force
 
 
-def _quote_ids(matrix: pd.DataFrame, by_theme: dict[str, pd.DataFrame], by_force: dict[str, pd.DataFrame]) -> set[str]:
+def _quote_ids(by_theme: dict[str, pd.DataFrame], concerns: dict[str, dict[str, pd.DataFrame]]) -> set[str]:
     """The sentence ids of every quote the report shows (their texts are fetched from disk by id)."""
     ids = {i for rows in by_theme.values() for i in _spread_quotes(rows)["sentence_id"]}
-    for force, rows in by_force.items():
-        for cell in _top_concerns(matrix, force).itertuples():
-            ids.update(_concern_quotes(rows, cell.theme)["sentence_id"])
+    for quotes in concerns.values():
+        for rows in quotes.values():
+            ids.update(rows["sentence_id"])
     return ids
 
 
@@ -148,7 +148,10 @@ def render(results: RunTables, title: str = "peel-findings: recurring themes", e
     years = sorted({_year(y) for y in ok["year"].dropna()} if "year" in ok else set())
     long, by_theme, by_force = _long_frames(results)
     empty = long.iloc[:0]
-    texts = texts(_quote_ids(results.matrix, by_theme, by_force)) if texts is not None else {}
+    top = _top_concerns(matrix)
+    concerns = {force: _concern_quotes(by_force.get(force, empty), top.get(force)) for force in top}
+    texts = texts(_quote_ids(by_theme, concerns)) if texts is not None else {}
+    ok_by_force = dict(tuple(ok.groupby("force", sort=False))) if len(ok) else {}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -165,7 +168,8 @@ def render(results: RunTables, title: str = "peel-findings: recurring themes", e
         _themes_index(results.themes, themes, names),
         *(_theme_page(theme, matrix, by_theme.get(theme, empty), ok, names, evidence_dir, texts) for theme in themes),
         _forces_index(forces, matrix),
-        *(_force_page(force, reports, matrix, by_force.get(force, empty), names, texts) for force in forces),
+        *(_force_page(force, ok_by_force.get(force, ok.iloc[:0]), reports.columns, top.get(force), concerns.get(force, {}),
+                      names, texts) for force in forces),
     ]
     if len(errors):
         parts.append(f'<section class="page" id="page-errors"><h2>Files that could not be read</h2>{_table(errors)}'
@@ -406,44 +410,48 @@ def _forces_index(forces: list[str], matrix: pd.DataFrame) -> str:
     return f'<section class="page" id="page-forces"><h2>Forces</h2><ul class="links">{items}</ul></section>'
 
 
-def _top_concerns(matrix: pd.DataFrame, force: str) -> pd.DataFrame:
-    """A force's themes with the most negative findings (the force page's top concerns)."""
+def _top_concerns(matrix: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each force's themes with the most negative findings (its page's top concerns), by force."""
     if not len(matrix):
-        return matrix
-    cells = matrix[matrix["force"] == force].sort_values(["n_negative", "n_findings"], ascending=False)
-    return cells[cells["n_negative"] > 0].head(TOP_CONCERNS)
+        return {}
+    cells = matrix[matrix["n_negative"] > 0].sort_values(["n_negative", "n_findings"], ascending=False, kind="stable")
+    return dict(tuple(cells.groupby("force", sort=False).head(TOP_CONCERNS).groupby("force", sort=False)))
 
 
-def _concern_quotes(rows: pd.DataFrame, theme: str) -> pd.DataFrame:
-    """The newest negative findings of a force on a theme (``rows``: the force's negative rows)."""
-    mine = rows[rows["theme"] == theme]
-    return mine.sort_values("year", ascending=False, na_position="last").head(QUOTES_PER_CONCERN)
+def _concern_quotes(rows: pd.DataFrame, cells: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The newest negative findings of a force on each of its top concerns, by theme (``rows``: the
+    force's negative rows; ``cells``: its top concerns)."""
+    if cells is None or rows.empty:
+        return {}
+    mine = rows[rows["theme"].isin(set(cells["theme"]))]
+    newest = mine.sort_values("year", ascending=False, na_position="last", kind="stable")
+    return dict(tuple(newest.groupby("theme", sort=False).head(QUOTES_PER_CONCERN).groupby("theme", sort=False)))
 
 
-def _force_page(force: str, reports: pd.DataFrame, matrix: pd.DataFrame, long: pd.DataFrame,
-                names: dict[str, str], texts: dict[str, str]) -> str:
-    mine = reports[(reports["force"] == force) & (reports["status"] == "ok")] if "status" in reports else \
-        reports[reports["force"] == force]
-    grade_cols = ["overall_grade", *sorted(c for c in reports.columns if c.startswith("grade_"))]
+def _force_page(force: str, mine: pd.DataFrame, columns: Iterable[str], cells: pd.DataFrame | None,
+                quotes: dict[str, pd.DataFrame], names: dict[str, str], texts: dict[str, str]) -> str:
+    """A force's page: ``mine`` are its reports read, ``cells`` its top concerns and ``quotes`` theirs."""
+    grade_cols = ["overall_grade", *sorted(c for c in columns if c.startswith("grade_"))]
     grade_cols = [c for c in grade_cols if c in mine and mine[c].notna().any()]
     grade_rows = []
     for r in mine.sort_values(["year", "programme"], na_position="last").to_dict("records"):
-        cells = "".join(
+        cells_ = "".join(
             f'<td class="grade-{escape(str(r[c]).replace(" ", "-"))}">{escape(str(r[c]))}</td>'
             if isinstance(r[c], str) else "<td></td>" for c in grade_cols)
         grade_rows.append(f'<tr data-filter data-year="{escape(_year(r["year"]))}"><td>{escape(_year(r["year"]))}</td>'
-                          f'<td>{escape(str(r.get("programme") or ""))}</td>{cells}</tr>')
+                          f'<td>{escape(str(r.get("programme") or ""))}</td>{cells_}</tr>')
     grades = ("<table class=\"grades\"><thead><tr><th>year</th><th>programme</th>"
               + "".join(f"<th>{escape(c.replace('grade_', '').replace('_', ' '))}</th>" for c in grade_cols)
               + f"</tr></thead><tbody>{''.join(grade_rows)}</tbody></table>") if grade_rows else \
         '<p class="meta">No grades stated in the reports read.</p>'
     concerns = []
-    for r in _top_concerns(matrix, force).itertuples():
-        quotes = _concern_quotes(long, r.theme)  # ``long``: this force's negative rows
+    for r in (cells.itertuples() if cells is not None else ()):
+        shown = quotes.get(r.theme)
         concerns.append(f'<div data-filter data-theme="{escape(r.theme)}"><h3><a href="#theme-{_slug(r.theme)}">'
                         f"{escape(names.get(r.theme, r.theme))}</a>: {r.n_negative} of {r.n_findings} findings negative"
                         + (" (few findings)" if r.small_n else "") + "</h3>"
-                        + "".join(_quote(q, texts) for q in quotes.itertuples()) + "</div>")
+                        + ("".join(_quote(q, texts) for q in shown.itertuples()) if shown is not None else "")
+                        + "</div>")
     return (f'<section class="page" id="page-force-{_slug(force)}"><h2>{escape(force)}</h2>'
             f"<h3>Grades over the years</h3>{grades}<h3>Top concerns</h3>"
             + ("".join(concerns) or '<p class="meta">No negative themed findings.</p>') + "</section>")

@@ -68,7 +68,6 @@ class Streamed:
         self.parts.append(kept.append_column("text_key", pa.array(rows.keys, pa.uint64()).filter(finding)))
 
     def _estimate(self, table: Any, counted: np.ndarray) -> None:
-        import numpy as np
         import pyarrow.compute as pc
 
         ids, themes = struct_matrix(table.column("theme_scores"))
@@ -85,9 +84,9 @@ class Streamed:
                                         polarity, stated, grade)
         hard = _hard(table, ids)
         self.accumulators[()].add_arrays((), probs[counted], hard[counted])
-        forces = table.column("force").to_pylist()  # one force per report, but a table may hold several
-        for force in dict.fromkeys(forces):
-            rows = counted & np.fromiter((f == force for f in forces), dtype=bool, count=len(forces))
+        codes, forces = _codes(table.column("force"))  # one force per report, but a table holds several
+        for code, force in enumerate(forces):
+            rows = counted & (codes == code)
             self.accumulators[("force",)].add_arrays((force,), probs[rows], hard[rows])
 
     def evidence_frame(self) -> pd.DataFrame:
@@ -225,15 +224,29 @@ def polarity_matrix(column: Any) -> np.ndarray:
 
 def _hard(table: Any, ids: tuple[str, ...]) -> np.ndarray:
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     themes = table.column("themes")
     parents = pc.list_parent_indices(themes).to_numpy(zero_copy_only=False).astype(np.int64)
-    position = {t: j for j, t in enumerate(ids)}
-    values = pc.list_flatten(themes).to_pylist()
-    columns = np.fromiter((position.get(v, -1) for v in values), dtype=np.int64, count=len(values))
+    flat = pc.list_flatten(themes)
+    position = pc.index_in(flat, value_set=pa.array(ids, pa.string()))  # null: a theme the model does not have
+    columns = pc.fill_null(position, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     return aggregate.hard_counts(_flag(table, "is_finding"), table.column("polarity").to_numpy(zero_copy_only=False),
                                  parents, columns, len(ids))
+
+
+def _codes(column: Any) -> tuple[np.ndarray, list[Any]]:
+    """(a code per row, the distinct values in order of first appearance; None for a missing value)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    encoded = pc.dictionary_encode(column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column,
+                                   null_encoding="encode")
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary.to_pylist()
 
 
 def _mask(values: Any) -> np.ndarray:

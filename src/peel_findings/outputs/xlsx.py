@@ -37,19 +37,26 @@ def write_xlsx(path: str | Path, sheets: Iterable[tuple[str, list[str], Iterable
                 for number, row in enumerate(rows, start=2):
                     part.write(_row(number, row).encode("utf-8"))
                 part.write(b"</sheetData></worksheet>")
-        book.writestr("[Content_Types].xml", _content_types(len(names)))
-        book.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        book.writestr(_entry("[Content_Types].xml"), _content_types(len(names)))
+        book.writestr(_entry("_rels/.rels"), '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
                       'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
                       'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
                       "</Relationships>")
-        book.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} xmlns:r="{_REL}">'
+        book.writestr(_entry("xl/workbook.xml"), f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} xmlns:r="{_REL}">'
                       "<sheets>" + "".join(f'<sheet name="{escape(n, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
                                            for i, n in enumerate(names, start=1)) + "</sheets></workbook>")
-        book.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="'
+        book.writestr(_entry("xl/_rels/workbook.xml.rels"), '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="'
                       'http://schemas.openxmlformats.org/package/2006/relationships">' + "".join(
                           f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                           for i in range(1, len(names) + 1)) + "</Relationships>")
     return path
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A part of the workbook, dated like the sheets (1980-01-01), so the same tables give the same bytes."""
+    info = zipfile.ZipInfo(name)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def _row(number: int, values: Iterable[Any]) -> str:

@@ -147,52 +147,72 @@ class _Chars:
         self.widths: dict[tuple[int, int], float] = {}  # (font, code) -> advance at size 1
         self.x, self.y = ctypes.c_double(), ctypes.c_double()  # the current character's origin
         self.box = raw.FS_RECTF()
-        self.last_origin: tuple[int, float, float] | None = None  # (text object, x, y) of the last character
+        self.object_address = _object_address(raw)
 
     def read(self) -> list[Char]:
+        """Every character, in content order, with its box. A character drawn at the same origin by the
+        same text object as the one before is the rest of one glyph (a ligature) and joins it.
+
+        The loop is written out, with no call per character but PDFium's: a page has thousands."""
         raw, tp = self.raw, self.textpage
+        unicode, generated, map_error = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated, \
+            raw.FPDFText_HasUnicodeMapError
+        object_address, get_origin = self.object_address, raw.FPDFText_GetCharOrigin
+        x, y, runs, widths = self.x, self.y, self.runs, self.widths
+        ra, rb, rc, rd, re_, rf = self.frame.ctm
+        height = self.frame.height
+        made_up = (0x20, *_MADE_UP_BREAKS)
         chars: list[Char] = []
+        last = None  # (text object, x, y) of the last character
         for i in range(raw.FPDFText_CountChars(tp)):
-            code = raw.FPDFText_GetUnicode(tp, i)
-            if code in (0x20, *_MADE_UP_BREAKS) and raw.FPDFText_IsGenerated(tp, i):
+            code = unicode(tp, i)
+            if code in made_up and generated(tp, i):
                 if code == 0x20 and chars:
                     chars.append(_space_after(chars[-1]))
-            elif code not in _VARIATION_SELECTORS:
-                self._take(i, code, chars)
+                continue
+            if code in _VARIATION_SELECTORS:
+                continue
+            # a line-end hyphen is a hyphen; a glyph the font does not map to Unicode (PDFium passes its
+            # code on) is written as pdfminer writes it
+            hyphen = code in _HYPHENS
+            text = "-" if hyphen else f"(cid:{code})" if map_error(tp, i) else chr(code)
+            key = object_address(tp, i) or 0
+            get_origin(tp, i, x, y)
+            origin = (key, x.value, y.value)
+            if origin == last and chars:
+                chars[-1] = self._extend(chars[-1], i, text)
+                continue
+            last = origin
+            run = runs.get(key)
+            if run is None:
+                run = runs[key] = self._new_run(i)
+            glyph = 0x2D if hyphen else code
+            width = widths.get((run.font_key, glyph))
+            if width is None:
+                width = self._advance(run, glyph)
+            # the box: along the baseline from the origin by the advance, across it from the font's
+            # descent to one font size above that, through the character's matrix
+            size = run.font_size
+            advance = width * size
+            low, high = run.descent * size, (run.descent + 1.0) * size
+            a, b, c, d = run.matrix
+            ox, oy = ra * origin[1] + rc * origin[2] + re_, rb * origin[1] + rd * origin[2] + rf
+            if b == 0.0 and c == 0.0:  # upright or mirrored, not turned: the usual case, and quicker
+                x0, x1 = ox, ox + a * advance
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                y0, y1 = oy + d * low, oy + d * high
+                if y1 < y0:
+                    y0, y1 = y1, y0
+            else:
+                x0, x1, y0, y1 = _turned_box(run.matrix, ox, oy, advance, low, high)
+            chars.append(Char(text, x0, x1, height - y1, height - y0, y1 - y0, run.fontname,
+                              a * d > 0 and b * c <= 0))
         return chars
 
-    def _take(self, index: int, code: int, chars: list[Char]) -> None:
-        """Add character ``index``; a character drawn at the same origin by the same text object as the
-        one before is the rest of one glyph (a ligature) and joins it."""
-        raw, tp = self.raw, self.textpage
-        text = self._text(index, code)
-        obj = raw.FPDFText_GetTextObject(tp, index)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        raw.FPDFText_GetCharOrigin(tp, index, self.x, self.y)
-        origin = (key, self.x.value, self.y.value)
-        if origin == self.last_origin and chars:
-            chars[-1] = self._extend(chars[-1], index, text)
-            return
-        self.last_origin = origin
-        chars.append(self._char(text, self._run(key, obj, index), code))
-
-    def _text(self, index: int, code: int) -> str:
-        """The character's text: a line-end hyphen is a hyphen, and a glyph the font does not map to
-        Unicode (PDFium passes its code on) is written as pdfminer writes it, ``(cid:N)``."""
-        if code in _HYPHENS:
-            return "-"
-        if self.raw.FPDFText_HasUnicodeMapError(self.textpage, index):
-            return f"(cid:{code})"
-        return chr(code)
-
-    def _run(self, key: int, obj: Any, index: int) -> _Run:
-        run = self.runs.get(key)
-        if run is None:
-            run = self.runs[key] = self._new_run(obj, index)
-        return run
-
-    def _new_run(self, obj: Any, index: int) -> _Run:
+    def _new_run(self, index: int) -> _Run:
         raw = self.raw
+        obj = raw.FPDFText_GetTextObject(self.textpage, index)
         font = raw.FPDFTextObj_GetFont(obj) if obj else None
         name = _font_name(raw, font) if font else ""
         matrix = raw.FS_MATRIX()
@@ -201,25 +221,6 @@ class _Chars:
                     descent=_descent(raw, font, name) if font else 0.0,
                     font_size=raw.FPDFText_GetFontSize(self.textpage, index),
                     matrix=self.frame.linear((matrix.a, matrix.b, matrix.c, matrix.d)))
-
-    def _char(self, text: str, run: _Run, code: int) -> Char:
-        """The character's box: along the baseline from its origin by its advance, across it from the
-        font's descent to one font size above that, through the character's matrix."""
-        size = run.font_size
-        advance = self._advance(run, ord("-") if code in _HYPHENS else code) * size
-        low, high = run.descent * size, (run.descent + 1.0) * size
-        a, b, c, d = run.matrix
-        ox, oy = self.frame.device(self.x.value, self.y.value)
-        if b == 0.0 and c == 0.0:  # upright or mirrored, not turned: the usual case, and quicker
-            x0, x1 = sorted((ox, ox + a * advance))
-            y0, y1 = sorted((oy + d * low, oy + d * high))
-        else:
-            xs = [ox + a * u + c * v for u in (0.0, advance) for v in (low, high)]
-            ys = [oy + b * u + d * v for u in (0.0, advance) for v in (low, high)]
-            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        height = self.frame.height
-        return Char(text=text, x0=x0, x1=x1, top=height - y1, bottom=height - y0, size=y1 - y0,
-                    fontname=run.fontname, upright=a * d > 0 and b * c <= 0)
 
     def _advance(self, run: _Run, code: int) -> float:
         """The glyph's advance width at font size 1 (0 where PDFium cannot say)."""
@@ -237,6 +238,27 @@ class _Chars:
         right, _ = self.frame.point(self.box.right, self.box.top)
         return Char(text=char.text + text, x0=char.x0, x1=max(char.x1, right), top=char.top, bottom=char.bottom,
                     size=char.size, fontname=char.fontname, upright=char.upright)
+
+
+def _turned_box(matrix: tuple[float, float, float, float], ox: float, oy: float, advance: float, low: float,
+                high: float) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) of a turned character's box: its four corners through its matrix."""
+    a, b, c, d = matrix
+    xs = [ox + a * u + c * v for u in (0.0, advance) for v in (low, high)]
+    ys = [oy + b * u + d * v for u in (0.0, advance) for v in (low, high)]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def _object_address(raw: Any) -> Any:
+    """``FPDFText_GetTextObject`` returning the text object's address as an int (None for no object):
+    the same C function, without a ctypes pointer object and a cast for every character."""
+    import sys
+
+    function = raw.FPDFText_GetTextObject
+    if sys.platform == "win32" and ctypes.sizeof(ctypes.c_void_p) == 4:  # 32-bit Windows: stdcall, keep the cast
+        return lambda textpage, index: ctypes.cast(function(textpage, index), ctypes.c_void_p).value
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
+    return prototype(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 def _space_after(char: Char) -> Char:

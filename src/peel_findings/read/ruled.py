@@ -69,13 +69,14 @@ def ruled_tables(edges: Iterable[Edge], chars: list[Char]) -> tuple[RuledTable, 
     corners = _corners(merged)
     found = []
     for cells in _tables(_cells(corners)):
-        rows = [[_cell_text(cell, chars) if cell else "" for cell in row] for row in _rows(cells)]
+        bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
+                max(c[2] for c in cells), max(c[3] for c in cells))
+        within = _inside(bbox, chars)  # each cell looks only at the table's characters
+        rows = [[_cell_text(cell, within) if cell else "" for cell in row] for row in _rows(cells)]
         if not rows or max(len(r) for r in rows) < 2:
             continue
         if any(len(text) > MAX_CELL_CHARS for row in rows for text in row):
             continue
-        bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
-                max(c[2] for c in cells), max(c[3] for c in cells))
         found.append(RuledTable(bbox=bbox, rows=tuple(tuple(" ".join(t.split()) for t in row) for row in rows)))
     return tuple(found)
 
@@ -210,7 +211,10 @@ def _rows(cells: list[Box]) -> list[list[Box | None]]:
 
 
 def _cell_text(cell: Box, chars: list[Char]) -> str:
-    x0, top, x1, bottom = cell
-    inside = [c for c in chars
-              if x0 <= (c.x0 + c.x1) / 2 < x1 and top <= (c.top + c.bottom) / 2 < bottom]
-    return " ".join(line_texts(inside))
+    return " ".join(line_texts(_inside(cell, chars)))
+
+
+def _inside(box: Box, chars: list[Char]) -> list[Char]:
+    """The characters whose centre is in the box, in their order."""
+    x0, top, x1, bottom = box
+    return [c for c in chars if x0 <= (c.x0 + c.x1) / 2 < x1 and top <= (c.top + c.bottom) / 2 < bottom]

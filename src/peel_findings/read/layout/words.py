@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 # Punctuation that never follows a space; a gap before it is a removed footnote marker.
 _CLOSING = re.compile(r"^[,.;:!?)\]](?:\W*)$")
@@ -81,10 +81,11 @@ class Line:
 
     @property
     def size(self) -> float:
-        sizes = Counter()
+        """The font size of most of the line's characters (the first such size on a tie)."""
+        sizes: dict[float, int] = {}
         for w in self.words:
-            sizes[w.size] += len(w.text)
-        return sizes.most_common(1)[0][0]
+            sizes[w.size] = sizes.get(w.size, 0) + len(w.text)
+        return max(sizes.items(), key=itemgetter(1))[0]
 
     @property
     def bold(self) -> bool:
@@ -99,10 +100,11 @@ class Line:
         """
         gaps = [w.x0 - prev.x1 for prev, w in zip(self.words, self.words[1:])]
         usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
-        wide = max(12.0, 1.8 * self.size)
+        size = self.size
+        wide = max(12.0, 1.8 * size)
         cells: list[list[Word]] = [[self.words[0]]]
         for gap, w in zip(gaps, self.words[1:]):
-            if gap >= 3.0 * self.size or (gap > wide and gap >= 2.5 * usual):
+            if gap >= 3.0 * size or (gap > wide and gap >= 2.5 * usual):
                 cells.append([])
             cells[-1].append(w)
         return [Line(c, self.page).text for c in cells]
