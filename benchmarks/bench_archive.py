@@ -5,7 +5,7 @@
 Writes a synthetic archive of N text reports (real report text recombined: tests/archive_corpus.py),
 runs `peel run --jobs J` on it in a subprocess and prints, beside each target:
 - the parent's peak resident memory (target <= 1 GB, and the same at 3,000 reports with --also);
-- the serial tail: from the last file done to every output written (target <= 10 s);
+- the serial tail: from the last file done to every output written (target <= 10 s at 1,000 reports);
 - the parent's share of all CPU, and CPU per file;
 - a resume of 100 files that are all cached (target <= 3 s, and no model load).
 Figures come from the run's run.json (the parent records its own peak memory and CPU) and from
@@ -78,7 +78,8 @@ def main() -> None:
               f"{r['wall']:.0f} s / {r['cpu']:.0f} s ({r['cpu'] / r['n']:.2f} s CPU per report) | linear |")
         print(f"| {r['n']:,} reports: parent peak memory | {r['peak_mb']:.0f} MB | <= 1,024 MB |")
         print(f"| {r['n']:,} reports: parent CPU share | {r['parent_cpu'] / r['cpu']:.0%} ({r['parent_cpu']:.0f} s) | small |")
-        print(f"| {r['n']:,} reports: serial tail (last file done to outputs written) | {r['tail']:.1f} s | <= 10 s |")
+        target = "<= 10 s" if r["n"] == 1000 else "(10 s at 1,000)"
+        print(f"| {r['n']:,} reports: serial tail (last file done to outputs written) | {r['tail']:.1f} s | {target} |")
     print(f"| resume, 100 files all cached: wall / CPU | {resume_wall:.1f} s / {resume_cpu:.1f} s | <= 3 s |")
 
 

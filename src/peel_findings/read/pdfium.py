@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -249,9 +250,10 @@ def _turned_box(matrix: tuple[float, float, float, float], ox: float, oy: float,
     return min(xs), max(xs), min(ys), max(ys)
 
 
+@lru_cache(maxsize=1)
 def _object_address(raw: Any) -> Any:
     """``FPDFText_GetTextObject`` returning the text object's address as an int (None for no object):
-    the same C function, without a ctypes pointer object and a cast for every character."""
+    the same C function, without a ctypes pointer object and a cast for every character. Made once."""
     import sys
 
     function = raw.FPDFText_GetTextObject
